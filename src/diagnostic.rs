@@ -29,6 +29,14 @@ pub struct Diagnostic {
     /// `safe` when the first suggestion can be applied without review.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
+    /// The file's detected (or `--encoding`) text encoding; `null` for workbooks.
+    pub encoding: Option<&'static str>,
+    /// For workbooks: the sheet and cell (`B12`) of the phrase; `line` is then the cell's row and
+    /// `column` the character offset within the cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     /// Byte range of the match in the decoded source.
     #[serde(skip)]
     pub span: Range<usize>,
