@@ -234,9 +234,8 @@ pub fn lint_documents(linter: &Linter, documents: &[Document]) -> Vec<Diagnostic
             .flat_map(|h| h.join().expect("lint thread panicked"))
             .collect()
     });
-    // Chunks are in order already; a stable sort keeps rule order among equal positions.
-    out.sort_by(|a, b| {
-        (a.path.as_str(), a.line, a.column).cmp(&(b.path.as_str(), b.line, b.column))
-    });
+    // Chunks are in order already; a stable sort keeps rule order among equal positions. Byte order
+    // is line order in text files, and sheet-then-row order in workbooks.
+    out.sort_by(|a, b| (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start)));
     out
 }

@@ -136,17 +136,26 @@ impl SourceCode for SourceFile {
             return Err(MietteError::OutOfBounds);
         }
         if let Some(cell) = self.cell_at(start) {
-            // A cell is shown alone (its neighbours in the synthetic text are unrelated cells), named
-            // by sheet and reference, numbered from its row.
-            let data = &self.text[cell.start..cell.end];
-            let lines = data.split('\n').count();
+            // A cell is shown alone, without context (its neighbours in the synthetic text are
+            // unrelated cells), named by sheet and reference and numbered by its row. Of a cell with
+            // line breaks only the lines the span touches are shown, so no other row number appears.
+            let cell_text = &self.text[cell.start..cell.end];
+            let from = cell.start
+                + cell_text[..start - cell.start]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+            let to = cell.start
+                + cell_text[end.min(cell.end) - cell.start..]
+                    .find('\n')
+                    .map_or(cell_text.len(), |i| end.min(cell.end) - cell.start + i);
+            let data = &self.text[from..to];
             return Ok(Box::new(MietteSpanContents::new_named(
                 format!("{} {}!{}", self.name, cell.sheet, cell.reference()),
                 data.as_bytes(),
-                (cell.start, cell.end - cell.start).into(),
+                (from, to - from).into(),
                 cell.row as usize - 1,
                 self.text[cell.start..start].chars().count(),
-                lines,
+                data.split('\n').count(),
             )));
         }
         let first = self.line_index(start).saturating_sub(context_lines_before);

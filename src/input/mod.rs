@@ -229,7 +229,7 @@ pub fn collect_with(paths: &[PathBuf], options: &ReadOptions) -> Result<Collecte
                 return Err(Error::usage(
                     format!("不认识的文件格式：{}", path.display()),
                     Some(format!(
-                        "支持的扩展名：.txt .yaml .yml .json .csv .tsv .xlsx .xls .md；其他扩展名请用 --input-format 指定格式（{}）",
+                        "用 --input-format 指定它的格式（{}）；能自动识别的扩展名有 .txt .yaml .yml .json .csv .tsv .xlsx .xls .md",
                         Format::NAMES.join("、")
                     )),
                 ));
