@@ -167,7 +167,7 @@ pub fn decode(
     bytes: Vec<u8>,
     forced: Option<&'static Encoding>,
 ) -> Result<(String, TextEncoding), Error> {
-    let (charset, bom_len) = match forced {
+    let (mut charset, bom_len) = match forced {
         Some(charset) => {
             let bom_len = match Encoding::for_bom(&bytes) {
                 Some((e, len)) if e == charset => len,
@@ -180,6 +180,11 @@ pub fn decode(
             None => (detect(name, &bytes)?, 0),
         },
     };
+    // The GBK decoder reads all of GB18030, but the GBK encoder cannot write its four-byte
+    // characters: a file that has them is GB18030, so it is written back as such.
+    if charset == GBK && has_four_byte_sequence(&bytes) {
+        charset = GB18030;
+    }
     let text = decode_strict(charset, bytes, bom_len).map_err(|at| {
         let help = if forced.is_some() {
             "请确认 --encoding 指定的编码与文件实际编码一致".to_string()
@@ -231,6 +236,23 @@ fn detect(name: &str, bytes: &[u8]) -> Result<&'static Encoding, Error> {
     let sample = &bytes[..bytes.len().min(SNIFF)];
     detector.feed(sample, sample.len() == bytes.len());
     Ok(detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny))
+}
+
+/// Whether GB18030 bytes hold a four-byte sequence (a lead byte, then an ASCII digit).
+fn has_four_byte_sequence(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            0x81..=0xFE => {
+                if bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit()) {
+                    return true;
+                }
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 /// Decodes without replacement; on a malformed sequence returns its byte offset in the file.
@@ -305,9 +327,12 @@ mod tests {
         };
         let text = "亲😊在的";
         let bytes = encode(text, &enc).unwrap();
-        let (back, got) = decode("t", bytes, Some(GB18030)).unwrap();
+        let (back, got) = decode("t", bytes.clone(), Some(GB18030)).unwrap();
         assert_eq!(back, text);
         assert_eq!(got.name(), "GB18030");
+        // Forced or detected as GBK, the file is still written back as GB18030.
+        let (_, got) = decode("t", bytes.clone(), Some(GBK)).unwrap();
+        assert_eq!(encode(text, &got).unwrap(), bytes);
     }
 
     #[test]
