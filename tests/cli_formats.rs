@@ -344,3 +344,30 @@ fn a_one_megabyte_line_is_read_whole() {
     assert_eq!(d[0]["column"], 350_000 + 4);
     assert_eq!(d[1]["line"], 2);
 }
+
+#[test]
+fn text_saved_as_xls_is_read_as_the_table_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("export.xls");
+    std::fs::copy(fixture("qianniu-unicode.txt"), &fake).unwrap();
+    let mut fields = CONTENT.to_vec();
+    fields.push("line");
+    let (code, json, stderr) = check_json(&[fake.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    let got: Vec<Vec<Value>> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| fields.iter().map(|f| d[*f].clone()).collect())
+        .collect();
+    assert_eq!(got, findings("qianniu.csv", &fields));
+    let html = dir.path().join("web.xls");
+    std::fs::write(
+        &html,
+        "<html><table><tr><td>快捷短语</td></tr></table></html>",
+    )
+    .unwrap();
+    let (code, _, stderr) = check_json(&[html.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("HTML"), "{stderr}");
+}

@@ -25,6 +25,11 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// Whether bytes are an Excel workbook: a zip (.xlsx) or a compound file (.xls).
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+}
+
 fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<Sheets<Cursor<&'a [u8]>>, Error> {
     let failed = |e: String| {
         Error::usage(

@@ -123,13 +123,29 @@ pub fn read_bytes(
     options: &ReadOptions,
     explicit: bool,
 ) -> Result<Option<Document>, Error> {
+    let mut format = format;
     if format.is_workbook() {
-        let (source, phrases) = excel::parse(&name, &bytes)?;
-        return Ok(Some(Document {
-            source: Arc::new(source),
-            format,
-            phrases,
-        }));
+        if excel::is_workbook(&bytes) || encoding::looks_binary(&bytes) {
+            let (source, phrases) = excel::parse(&name, &bytes)?;
+            return Ok(Some(Document {
+                source: Arc::new(source),
+                format,
+                phrases,
+            }));
+        }
+        // Seller tools and ERPs save tab- or comma-separated text as `.xls`; read it as what it is.
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+        if head
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('<')
+        {
+            return Err(Error::usage(
+                format!("{name}：这是网页（HTML）格式的表格，不是真正的 Excel 文件"),
+                Some("请在 Excel 中打开后另存为 .xlsx 或 CSV 再检查".to_string()),
+            ));
+        }
+        format = Format::Csv;
     }
     if options.encoding.is_none() && encoding::looks_binary(&bytes) {
         if !explicit {
