@@ -371,3 +371,14 @@ fn text_saved_as_xls_is_read_as_the_table_it_is() {
     assert_eq!(code, 2);
     assert!(stderr.contains("HTML"), "{stderr}");
 }
+
+#[test]
+fn workbook_without_phrase_column_lists_its_header() {
+    let (code, _, stderr) = check_json(&[&fixture("noheader.xlsx")]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("noheader.xlsx") && stderr.contains("编号、标题"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("快捷短语"), "{stderr}");
+}

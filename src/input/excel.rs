@@ -131,9 +131,17 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Vec<Phrase>), Erro
         && let Some((sheet, row, names)) = first_seen
     {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let (message, help) = table::missing_text_column(&refs);
+        let (_, help) = table::missing_text_column(&refs);
+        let seen: Vec<&str> = refs
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
         return Err(Error::usage(
-            format!("{name}：没有哪个工作表有话术列（工作表 {sheet} 第 {row} 行{message}）"),
+            format!(
+                "{name}：没有哪个工作表的表头里有话术列（工作表 {sheet} 第 {row} 行是：{}）",
+                seen.join("、")
+            ),
             Some(help),
         ));
     }
