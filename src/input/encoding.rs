@@ -232,10 +232,31 @@ fn detect(name: &str, bytes: &[u8]) -> Result<&'static Encoding, Error> {
             ),
         ));
     }
+    let mut sample = &bytes[..bytes.len().min(SNIFF)];
+    if sample.len() < bytes.len() {
+        // Cut at a line end, so no character is cut in half.
+        sample = &sample[..sample
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .unwrap_or(sample.len())];
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    let sample = &bytes[..bytes.len().min(SNIFF)];
-    detector.feed(sample, sample.len() == bytes.len());
-    Ok(detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny))
+    detector.feed(sample, true);
+    // No TLD hint: told ".cn", chardetng takes Big5 (Traditional Chinese Windows) for GBK.
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    if guess == GBK || guess == BIG5 {
+        return Ok(guess);
+    }
+    // Short Chinese texts are sometimes taken for Korean or Japanese; these files come from Chinese
+    // shops, so GBK, then Big5, wins whenever it decodes the text.
+    let decodes = |e: &'static Encoding| {
+        e.decode_without_bom_handling_and_without_replacement(sample)
+            .is_some()
+    };
+    Ok([GBK, BIG5]
+        .into_iter()
+        .find(|e| decodes(e))
+        .unwrap_or(guess))
 }
 
 /// Whether GB18030 bytes hold a four-byte sequence (a lead byte, then an ASCII digit).
@@ -361,16 +382,32 @@ mod tests {
     }
 
     #[test]
-    fn short_gbk_is_detected() {
-        for s in [
-            "亲，不知道",
-            "快捷短语\n您好",
-            "欢迎光临本店，有什么可以帮您",
+    fn short_gbk_and_big5_are_detected() {
+        for (charset, texts) in [
+            (
+                GBK,
+                [
+                    "亲，不知道",
+                    "您好",
+                    "快捷短语\n您好",
+                    "欢迎光临本店，有什么可以帮您",
+                ],
+            ),
+            (
+                BIG5,
+                [
+                    "親，不知道",
+                    "您好",
+                    "售後問題",
+                    "歡迎光臨本店，有什麼可以幫您",
+                ],
+            ),
         ] {
-            let (bytes, _, _) = GBK.encode(s);
-            let (text, enc) = decode("t", bytes.into_owned(), None).unwrap();
-            assert_eq!(text, s);
-            assert_eq!(enc.name(), "GBK");
+            for s in texts {
+                let (bytes, _, _) = charset.encode(s);
+                let (text, enc) = decode("t", bytes.into_owned(), None).unwrap();
+                assert_eq!((text.as_str(), enc.charset), (s, charset));
+            }
         }
     }
 
