@@ -52,6 +52,11 @@ impl TextEncoding {
         }
     }
 
+    /// Encodes text back into this encoding, BOM included; see [`encode`].
+    pub fn encode(&self, text: &str) -> Result<Vec<u8>, Unmappable> {
+        encode(text, self)
+    }
+
     /// The byte order mark this encoding writes, when `bom` is set.
     pub fn bom_bytes(&self) -> &'static [u8] {
         if !self.bom {

@@ -123,6 +123,14 @@ impl State {
     }
 }
 
+fn is_br(html: &str) -> bool {
+    let tag: String = html
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '/')
+        .collect();
+    tag.eq_ignore_ascii_case("<br>")
+}
+
 pub fn parse(src: &SourceFile) -> Vec<Phrase> {
     let text = src.text.as_str();
     let options = Options::ENABLE_TABLES
@@ -211,7 +219,12 @@ pub fn parse(src: &SourceFile) -> Vec<Phrase> {
                 let target = st.heading.as_mut().unwrap_or(&mut st.buf);
                 target.push_break(range);
             }
-            // Inline HTML (comments, <br>), footnote marks, task boxes, rules: not phrase text.
+            // <br> is how a table cell holds a line break.
+            Event::InlineHtml(h) if st.skip == 0 && is_br(&h) => {
+                let target = st.heading.as_mut().unwrap_or(&mut st.buf);
+                target.push_break(range);
+            }
+            // Other inline HTML (comments), footnote marks, task boxes, rules: not phrase text.
             _ => {}
         }
     }
@@ -258,10 +271,10 @@ mod tests {
     #[test]
     fn tables_with_a_phrase_column_read_like_csv() {
         let (s, p) = phrases(
-            "# 欢迎语\n\n| 快捷编码 | 快捷短语 | 快捷短语分组 |\n|---|---|---|\n| a | 亲，不知道 | 催付 |\n| b | 您好 | |\n\n| x | y |\n|---|---|\n| 一 | 二 |\n",
+            "# 欢迎语\n\n| 快捷编码 | 快捷短语 | 快捷短语分组 |\n|---|---|---|\n| a | 亲，不知道 | 催付 |\n| b | 您好<br/>在的 | |\n\n| x | y |\n|---|---|\n| 一 | 二 |\n",
         );
         let texts: Vec<&str> = p.iter().map(|p| p.text.as_str()).collect();
-        assert_eq!(texts, ["亲，不知道", "您好", "一", "二"]);
+        assert_eq!(texts, ["亲，不知道", "您好\n在的", "一", "二"]);
         assert_eq!(p[0].code.as_deref(), Some("a"));
         assert_eq!(p[0].scene, Scene::UrgePayment);
         assert_eq!(p[1].scene, Scene::Greeting);
