@@ -270,15 +270,16 @@ fn walking_skips_and_counts_binary_and_unknown_files() {
     std::fs::write(d.join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0").unwrap();
     std::fs::write(d.join("notes.pdf"), b"%PDF-1.4").unwrap();
     std::fs::write(d.join("dump.txt"), b"\0\x01\x02binary").unwrap();
+    std::fs::write(d.join("~$book.xlsx"), b"\x05user\0\0\0").unwrap();
     let (code, json, stderr) = check_json(&[d.to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(json["summary"]["files"], 1);
-    assert_eq!(json["summary"]["skipped"], 3);
+    assert_eq!(json["summary"]["skipped"], 4);
     let out = huashu()
         .args(["check", "--pack", PACK, d.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("跳过 3 个"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("跳过 4 个"));
 }
 
 #[test]

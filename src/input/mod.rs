@@ -225,7 +225,9 @@ pub fn collect_with(paths: &[PathBuf], options: &ReadOptions) -> Result<Collecte
                     continue;
                 }
                 let p = entry.path();
-                let Some(format) = Format::from_path(p) else {
+                // `~$name.xlsx` is the lock file Excel leaves beside a workbook it has open.
+                let lock = entry.file_name().to_string_lossy().starts_with("~$");
+                let Some(format) = Format::from_path(p).filter(|_| !lock) else {
                     out.skipped += 1;
                     continue;
                 };
