@@ -1,14 +1,29 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! huashu (话术): a linter for Chinese e-commerce customer-service phrase libraries.
+//!
+//! Data flows one way: paths → files ([`input`]) → phrases ([`phrase`]) → diagnostics ([`linter`],
+//! [`diagnostic`]) → report ([`report`], [`output`]). Rules come from YAML packs ([`pack`]), the
+//! built-in ones embedded in the binary ([`builtin`]).
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod builtin;
+pub mod catalog;
+pub mod check;
+pub mod diagnostic;
+pub mod error;
+pub mod input;
+pub mod linter;
+pub mod normalize;
+pub mod output;
+pub mod pack;
+pub mod phrase;
+pub mod report;
+pub mod rules;
+pub mod scene;
+pub mod source;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use check::RuleSelection;
+pub use diagnostic::Diagnostic;
+pub use error::Error;
+pub use linter::Linter;
+pub use pack::Pack;
+pub use rules::{Level, Rule};
+pub use scene::Scene;

@@ -1,0 +1,169 @@
+//! `.yaml` / `.yml` / `.json` phrasebooks: `shop`, then `groups` of `name`, optional `scene`, `phrases`.
+//! The same parser as rule packs (JSON is read as YAML), so every phrase keeps its exact position.
+
+use crate::error::{LocatedError, from_yaml_error, location_range};
+use crate::phrase::{Offsets, Phrase};
+use crate::scene::Scene;
+use crate::source::SourceFile;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Book {
+    #[serde(default)]
+    #[allow(dead_code)]
+    shop: Option<String>,
+    #[serde(default)]
+    groups: Vec<Group>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Group {
+    name: String,
+    #[serde(default)]
+    scene: Option<Spanned<String>>,
+    #[serde(default)]
+    phrases: Vec<Spanned<Entry>>,
+}
+
+/// A phrase entry: a string, or `{text, code}`.
+#[derive(Debug)]
+enum Entry {
+    Plain(String),
+    Full {
+        text: Spanned<String>,
+        code: Option<String>,
+    },
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a phrase string, or a map with `text` and optional `code`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Entry, E> {
+                Ok(Entry::Plain(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry, A::Error> {
+                let mut text = None;
+                let mut code = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "text" => text = Some(map.next_value::<Spanned<String>>()?),
+                        "code" => code = Some(map.next_value::<String>()?),
+                        other => return Err(de::Error::unknown_field(other, &["text", "code"])),
+                    }
+                }
+                let text = text.ok_or_else(|| de::Error::missing_field("text"))?;
+                Ok(Entry::Full { text, code })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Whether a YAML text is a rule pack (a top-level `rules:` key) rather than a phrasebook.
+pub fn is_rule_pack(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("rules:"))
+}
+
+pub fn parse(src: &Arc<SourceFile>) -> Result<Vec<Phrase>, LocatedError> {
+    if src.text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let book: Book =
+        serde_saphyr::from_str(&src.text).map_err(|e| from_yaml_error(src, &e, "话术库"))?;
+    let mut out = Vec::new();
+    for group in book.groups {
+        let scene = match &group.scene {
+            None => Scene::infer(&group.name),
+            Some(s) => Scene::parse(&s.value).ok_or_else(|| {
+                LocatedError::new(
+                    src,
+                    location_range(src, &s.referenced),
+                    format!("未知的场景 “{}”", s.value),
+                    "未知场景",
+                )
+                .with_help(format!(
+                    "可用场景：{}",
+                    Scene::ALL.map(|s| s.as_str()).join("、")
+                ))
+            })?,
+        };
+        for entry in group.phrases {
+            let (text, loc, code) = match entry.value {
+                Entry::Plain(t) => (t, entry.referenced, None),
+                Entry::Full { text, code } => (text.value, text.referenced, code),
+            };
+            let range = location_range(src, &loc);
+            let raw = &src.text[range.clone()];
+            let trimmed = text.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let mut phrase = Phrase::new(text.clone(), Offsets::align(&text, raw, range.start));
+            if trimmed.len() != text.len() {
+                // Keep positions exact while dropping surrounding blanks (block scalars end in \n).
+                let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+                let n = trimmed.chars().count();
+                let start = phrase.source_range(lead..lead + 1).start;
+                phrase.offsets = match phrase.offsets {
+                    Offsets::Contiguous(_) => Offsets::Contiguous(start),
+                    Offsets::Mapped(m) => Offsets::Mapped(m[lead..lead + n].to_vec()),
+                };
+                phrase.text = trimmed.to_string();
+            }
+            phrase.group = Some(group.name.clone());
+            phrase.scene = scene;
+            phrase.code = code;
+            out.push(phrase);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(t: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile::new("b.yaml", t.to_string()))
+    }
+
+    #[test]
+    fn reads_groups_codes_and_positions() {
+        let s = src(
+            "shop: 示例\ngroups:\n  - name: 欢迎语\n    phrases:\n      - 您好，不知道\n      - text: \"亲\\n在的\"\n        code: hy2\n",
+        );
+        let p = parse(&s).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].scene, Scene::Greeting);
+        assert_eq!(s.position(p[0].source_range(3..6).start).column, 12);
+        assert_eq!(p[1].code.as_deref(), Some("hy2"));
+        assert_eq!(&s.text[p[1].source_range(2..4)], "在的");
+    }
+
+    #[test]
+    fn json_phrasebooks_parse_the_same() {
+        let s = src("{\"groups\": [{\"name\": \"催付\", \"phrases\": [\"亲，记得付款哦\"]}]}");
+        let p = parse(&s).unwrap();
+        assert_eq!(p[0].scene, Scene::UrgePayment);
+        assert_eq!(&s.text[p[0].source_range(0..1)], "亲");
+    }
+
+    #[test]
+    fn unknown_field_points_at_it() {
+        let s = src("groups:\n  - name: a\n    phrase: []\n");
+        let e = parse(&s).unwrap_err();
+        assert_eq!(e.position().line, 3);
+        assert!(e.message.contains("未知字段"), "{}", e.message);
+    }
+}

@@ -1,0 +1,4 @@
+//! Report formats, one module each.
+
+pub mod json;
+pub mod pretty;

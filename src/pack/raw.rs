@@ -1,0 +1,165 @@
+//! The pack file as written, with the source position of every field a mistake can be in.
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPack {
+    pub pack: Spanned<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub level: Spanned<String>,
+    pub message: Spanned<String>,
+    pub explain: Spanned<String>,
+    pub source: Spanned<String>,
+    #[serde(default)]
+    pub scenes: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub scope: Option<Spanned<String>>,
+    #[serde(default)]
+    pub suggest: Vec<String>,
+    #[serde(default)]
+    pub words: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub patterns: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub except: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub map: Option<Spanned<OrderedMap>>,
+    #[serde(default)]
+    pub fix: Option<Spanned<String>>,
+    #[serde(default)]
+    pub when: Option<Spanned<RawMatch>>,
+    #[serde(default)]
+    pub require: Option<Spanned<RawMatch>>,
+    #[serde(default)]
+    pub any: Option<Spanned<RawMatch>>,
+    #[serde(default)]
+    pub max_chars: Option<Spanned<usize>>,
+    #[serde(default)]
+    pub max_repeat_punct: Option<Spanned<usize>>,
+    pub examples: Spanned<RawExamples>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawMatch {
+    #[serde(default)]
+    pub words: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExamples {
+    #[serde(default)]
+    pub bad: Vec<Spanned<RawExample>>,
+    #[serde(default)]
+    pub good: Vec<Spanned<RawExample>>,
+}
+
+/// An example: a string, or `{text, scene}`.
+#[derive(Debug)]
+pub struct RawExample {
+    pub text: String,
+    pub scene: Option<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for RawExample {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawExample;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, or a map with `text` and `scene`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawExample, E> {
+                Ok(RawExample {
+                    text: v.to_string(),
+                    scene: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawExample, A::Error> {
+                let mut text = None;
+                let mut scene = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "text" => text = Some(map.next_value::<String>()?),
+                        "scene" => scene = Some(map.next_value::<Spanned<String>>()?),
+                        other => {
+                            return Err(de::Error::unknown_field(other, &["text", "scene"]));
+                        }
+                    }
+                }
+                let text = text.ok_or_else(|| de::Error::missing_field("text"))?;
+                Ok(RawExample { text, scene })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A `replace` map in the order written: bad form → one or more good forms.
+#[derive(Debug, Default)]
+pub struct OrderedMap(pub Vec<(Spanned<String>, Vec<String>)>);
+
+/// A map value: one string or a list of strings.
+struct OneOrMany(Vec<String>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(OneOrMany(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderedMap {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OrderedMap;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map from a bad form to its replacement(s)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedMap, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                    let v: OneOrMany = map.next_value()?;
+                    out.push((k, v.0));
+                }
+                Ok(OrderedMap(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}

@@ -1,0 +1,78 @@
+//! Literal words (one Aho-Corasick automaton) plus regular expressions, compiled once per rule.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Default)]
+pub struct Matcher {
+    words: Option<AhoCorasick>,
+    patterns: Vec<Regex>,
+}
+
+impl Matcher {
+    /// `words` must already be normalised; `patterns` compiled.
+    pub fn new(words: &[String], patterns: Vec<Regex>) -> Self {
+        let words = if words.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(words)
+                    .expect("a literal automaton over a few thousand words always builds"),
+            )
+        };
+        Matcher { words, patterns }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_none() && self.patterns.is_empty()
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.words.as_ref().is_some_and(|ac| ac.is_match(text))
+            || self.patterns.iter().any(|re| re.is_match(text))
+    }
+
+    /// Every match, as byte ranges of `text`, sorted by start; literals first where they tie.
+    pub fn find_all(&self, text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        if let Some(ac) = &self.words {
+            out.extend(ac.find_iter(text).map(|m| m.range()));
+        }
+        for re in &self.patterns {
+            out.extend(
+                re.find_iter(text)
+                    .filter(|m| !m.is_empty())
+                    .map(|m| m.range()),
+            );
+        }
+        out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        // Overlapping matches of one rule are one finding: keep the first, longest one.
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
+        for r in out {
+            match merged.last() {
+                Some(last) if r.start < last.end => {}
+                _ => merged.push(r),
+            }
+        }
+        merged
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_patterns_merge_overlaps() {
+        let m = Matcher::new(
+            &["不知道".to_string()],
+            vec![Regex::new("不知道?").unwrap()],
+        );
+        assert_eq!(m.find_all("我不知道"), vec![3..12]);
+        assert!(m.is_match("不知"));
+        assert!(!m.is_match("知道"));
+    }
+}
