@@ -287,4 +287,37 @@ mod tests {
         assert_eq!(p[0].group, None);
         assert_eq!(p[0].scene, Scene::Common);
     }
+
+    #[test]
+    fn every_character_points_at_itself() {
+        let text = "# 话术 *库*\n\n1. 亲，**不知道** [链接](http://x) `代码` 好的\\*呢\n2. 第二\n   续行  \n   硬换行\n\n> - 引用里的列表\n> 第二行\n\n| 话术 |\n|---|\n| 表格 &amp; 单元格 |\n\nSetext 标题\n---\n\n段落<!-- 注释 -->继续\n";
+        let (s, p) = phrases(text);
+        assert!(p.len() >= 5, "{p:?}");
+        for phrase in &p {
+            for (i, c) in phrase.text.chars().enumerate() {
+                let r = phrase.source_range(i..i + 1);
+                let src = &s.text[r];
+                if c == '\n' {
+                    assert!(src.ends_with('\n'), "{:?} {i}: {src:?}", phrase.text);
+                } else if c == '&' {
+                    // Inside `&amp;`: at its start, which is enough to point at it.
+                    assert_eq!(src, "&");
+                } else {
+                    assert_eq!(src, c.to_string(), "{:?} char {i}", phrase.text);
+                }
+            }
+        }
+        let texts: Vec<&str> = p.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "亲，不知道 链接 代码 好的*呢",
+                "第二\n续行\n硬换行",
+                "引用里的列表\n第二行",
+                "表格 & 单元格",
+                "段落继续"
+            ]
+        );
+        assert_eq!(p[4].group.as_deref(), Some("Setext 标题"));
+    }
 }
