@@ -155,14 +155,30 @@ pub fn is_tsv_table(text: &str) -> bool {
 
 pub fn parse(src: &Arc<SourceFile>, delimiter: char) -> Result<Vec<Phrase>, LocatedError> {
     let mut rows = records(&src.text, delimiter);
-    let Some(header) = rows.next() else {
+    let Some(first) = rows.next() else {
         return Ok(Vec::new());
     };
-    let names: Vec<&str> = header.iter().map(|f| f.value.as_str()).collect();
-    let Some(cols) = table::columns(&names) else {
-        let (message, help) = table::missing_text_column(&names);
-        let end = header.last().map(|f| f.raw.end).unwrap_or(0);
-        return Err(LocatedError::new(src, 0..end, message, "表头").with_help(help));
+    // The header may sit under a title row or two, as in a workbook saved as CSV.
+    let names = |r: &[Field]| -> Vec<String> { r.iter().map(|f| f.value.clone()).collect() };
+    let find =
+        |r: &[Field]| table::columns(&names(r).iter().map(String::as_str).collect::<Vec<_>>());
+    let mut cols = find(&first);
+    for _ in 1..table::HEADER_ROWS {
+        if cols.is_some() {
+            break;
+        }
+        match rows.next() {
+            Some(r) => cols = find(&r),
+            None => break,
+        }
+    }
+    let Some(cols) = cols else {
+        let seen = names(&first);
+        let (message, help) =
+            table::missing_text_column(&seen.iter().map(String::as_str).collect::<Vec<_>>());
+        let end = first.last().map(|f| f.raw.end).unwrap_or(0);
+        let start = first.first().map(|f| f.raw.start).unwrap_or(0);
+        return Err(LocatedError::new(src, start..end, message, "表头").with_help(help));
     };
     let mut out = Vec::new();
     for row in rows {
@@ -262,6 +278,14 @@ mod tests {
         assert_eq!(sniff_delimiter("快捷编码,快捷短语\n"), ',');
         assert!(is_tsv_table("快捷短语编码\t快捷短语\t快捷短语分组\r\n"));
         assert!(!is_tsv_table("亲\t您好\n"));
+    }
+
+    #[test]
+    fn header_may_follow_title_rows() {
+        let s = src("话术导出（2024）\n\n说明,,\n快捷短语,分组\n不知道,售后\n");
+        let p = parse(&s, ',').unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].scene, Scene::AfterSales);
     }
 
     #[test]

@@ -14,9 +14,6 @@ use calamine::{Data, Reader, Sheets, Xls, Xlsx};
 use std::io::Cursor;
 use std::sync::Arc;
 
-/// How far down a sheet the header row may be (title rows above it are common).
-const HEADER_ROWS: usize = 10;
-
 fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
@@ -72,7 +69,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Vec<Phrase>), Erro
         let rows: Vec<&[Data]> = range.rows().collect();
         let header = rows
             .iter()
-            .take(HEADER_ROWS)
+            .take(table::HEADER_ROWS)
             .enumerate()
             .find_map(|(i, r)| {
                 let names: Vec<String> = r.iter().map(cell_text).collect();

@@ -19,6 +19,9 @@ pub const TEXT: &[&str] = &[
 ];
 pub const GROUP: &[&str] = &["快捷短语分组", "分组", "分类", "分组名称", "group"];
 
+/// How far down a table the header row may be (title rows above it are common).
+pub const HEADER_ROWS: usize = 10;
+
 /// The group of a phrase whose group cell is empty, as 千牛 shows it.
 pub const UNGROUPED: &str = "未分组";
 
