@@ -98,6 +98,12 @@ fn sarif_validates_and_describes_rules_and_results() {
         })
         .collect();
     assert!(uris.contains(&"lib/%E5%94%AE%E5%90%8E.csv"), "{uris:?}");
+    for r in results {
+        let loc = &r["locations"][0]["physicalLocation"];
+        let snippet = loc["region"]["snippet"]["text"].as_str().unwrap();
+        let context = loc["contextRegion"]["snippet"]["text"].as_str().unwrap();
+        assert!(context.contains(snippet), "{context} holds {snippet}");
+    }
     insta::assert_json_snapshot!("sarif", without_version(log));
 }
 

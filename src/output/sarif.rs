@@ -160,6 +160,29 @@ fn fix(d: &Diagnostic, region: &Value) -> Option<Value> {
     }))
 }
 
+/// Longest context snippet worth embedding; a minified one-line JSON file would otherwise be copied
+/// into every result.
+const MAX_CONTEXT_CHARS: usize = 500;
+
+/// The whole lines holding the finding, so viewers without the repository still show the phrase.
+fn context_region(d: &Diagnostic) -> Option<Value> {
+    let text = &d.source.text;
+    let start = text.get(..d.span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text
+        .get(d.span.end..)?
+        .find('\n')
+        .map_or(text.len(), |i| d.span.end + i);
+    let lines = text[start..end].trim_end_matches('\r');
+    if lines.chars().count() > MAX_CONTEXT_CHARS {
+        return None;
+    }
+    Some(json!({
+        "startLine": d.line,
+        "endLine": d.end_line,
+        "snippet": { "text": lines },
+    }))
+}
+
 fn result(d: &Diagnostic, index: Option<usize>) -> Value {
     let region = json!({
         "startLine": d.line,
@@ -170,6 +193,13 @@ fn result(d: &Diagnostic, index: Option<usize>) -> Value {
     let mut snippet_region = region.clone();
     let snippet = d.source.text.get(d.span.clone()).unwrap_or(&d.matched);
     snippet_region["snippet"] = json!({ "text": snippet });
+    let mut physical = json!({
+        "artifactLocation": artifact_location(&d.path),
+        "region": snippet_region,
+    });
+    if let Some(context) = context_region(d) {
+        physical["contextRegion"] = context;
+    }
     let mut properties = json!({
         "matched": d.matched,
         "phrase": d.phrase,
@@ -186,12 +216,7 @@ fn result(d: &Diagnostic, index: Option<usize>) -> Value {
         "ruleId": d.rule,
         "level": level(d.severity),
         "message": { "text": message(d) },
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": artifact_location(&d.path),
-                "region": snippet_region,
-            },
-        }],
+        "locations": [{ "physicalLocation": physical }],
         "properties": properties,
     });
     if let Some(i) = index {
@@ -240,19 +265,23 @@ pub fn render(report: &Report, rules: &[Rule], file_errors: &[Error]) -> String 
         .collect();
     let notifications: Vec<Value> = file_errors.iter().map(notification).collect();
     let version = env!("CARGO_PKG_VERSION");
+    let mut driver = json!({
+        "name": "huashu",
+        "fullName": "huashu 话术检查",
+        "version": version,
+        "semanticVersion": version,
+        "rules": rules.iter().map(descriptor).collect::<Vec<_>>(),
+    });
+    // Only a real address: Cargo.toml's `repository`, once the project has one.
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    if !repository.is_empty() {
+        driver["informationUri"] = json!(repository);
+    }
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "huashu",
-                    "fullName": "huashu 话术检查",
-                    "version": version,
-                    "semanticVersion": version,
-                    "rules": rules.iter().map(descriptor).collect::<Vec<_>>(),
-                },
-            },
+            "tool": { "driver": driver },
             "invocations": [{
                 "executionSuccessful": file_errors.is_empty(),
                 "toolExecutionNotifications": notifications,
