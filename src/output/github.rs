@@ -74,4 +74,16 @@ mod tests {
         assert_eq!(escape_data("100%\r\n好"), "100%25%0D%0A好");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
     }
+
+    #[test]
+    fn gives_columns_only_on_one_line() {
+        let one = annotation(&crate::output::sample("你好", 0..3));
+        assert!(one.starts_with("::notice file=a.txt,line=1,col=1,endLine=1,endColumn=2,"));
+        let two = annotation(&crate::output::sample("好\n你", 0..7));
+        assert!(
+            two.starts_with("::notice file=a.txt,line=1,endLine=2,title="),
+            "{two}"
+        );
+        assert_eq!(two.lines().count(), 1, "the matched line break is escaped");
+    }
 }

@@ -309,6 +309,28 @@ mod tests {
     }
 
     #[test]
+    fn fixes_only_plain_replacements_of_literal_text() {
+        use crate::output::sample;
+        let region = json!({});
+        assert!(fix(&sample("你好", 0..3), &region).is_some());
+        let mut quoted = sample("你好", 0..3);
+        quoted.suggestions = vec!["您,".into()];
+        assert!(
+            fix(&quoted, &region).is_none(),
+            "a comma could split a CSV field"
+        );
+        let mut escaped = sample("\\u4f60好", 0..6);
+        escaped.matched = "你".into();
+        assert!(
+            fix(&escaped, &region).is_none(),
+            "the file holds an escape, not the text"
+        );
+        let mut suggest = sample("你好", 0..3);
+        suggest.fix = Some(Fix::Suggest);
+        assert!(fix(&suggest, &region).is_none());
+    }
+
+    #[test]
     fn encodes_paths_as_uri_references() {
         assert_eq!(
             artifact_location("话术/售后.txt")["uri"],
