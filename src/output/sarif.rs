@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::report::Report;
 use crate::rules::{Fix, Level, Rule};
 use crate::scene::Scene;
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -38,20 +39,31 @@ fn rule_name(id: &str) -> String {
         .collect()
 }
 
-/// A path as a URI reference plus its base: relative paths resolve against `%SRCROOT%`, absolute ones
-/// become `file://` URIs.
-fn artifact_location(path: &str) -> Value {
+/// Where a result is: a URI reference plus its base.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+/// Relative paths resolve against `%SRCROOT%`; absolute ones become `file://` URIs.
+fn artifact_location(path: &str) -> ArtifactLocation {
     let path = path.replace('\\', "/");
     let bytes = path.as_bytes();
     let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
-    if drive {
-        let uri = format!("file:///{}:{}", &path[..1], encode(&path[2..]));
-        json!({ "uri": uri })
+    let (uri, uri_base_id) = if drive {
+        (
+            format!("file:///{}:{}", &path[..1], encode(&path[2..])),
+            None,
+        )
     } else if path.starts_with('/') {
-        json!({ "uri": format!("file://{}", encode(&path)) })
+        (format!("file://{}", encode(&path)), None)
     } else {
-        json!({ "uri": encode(&path), "uriBaseId": "%SRCROOT%" })
-    }
+        (encode(&path), Some("%SRCROOT%"))
+    };
+    ArtifactLocation { uri, uri_base_id }
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters and `/`.
@@ -136,9 +148,93 @@ fn structurally_plain(s: &str) -> bool {
         .any(|c| matches!(c, '"' | '\'' | '\\' | ',' | ':' | '#' | '\t' | '\r' | '\n'))
 }
 
+// Results are typed and borrow from the diagnostics: a library with tens of thousands of findings
+// would otherwise build a `serde_json::Value` tree many times the size of the output.
+
+#[derive(Clone, Copy, Serialize)]
+struct Text<T> {
+    text: T,
+}
+
+#[derive(Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region<'a> {
+    start_line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<usize>,
+    end_line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text<&'a str>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation,
+    region: Region<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_region: Option<Region<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region<'a>,
+    inserted_content: Text<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation,
+    replacements: [Replacement<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Text<String>,
+    artifact_changes: [ArtifactChange<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties<'a> {
+    matched: &'a str,
+    phrase: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a str>,
+    scene: Scene,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quick_code: Option<&'a str>,
+    suggestions: &'a [String],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Text<String>,
+    locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix<'a>; 1]>,
+    properties: ResultProperties<'a>,
+}
+
 /// A SARIF fix for a `fix: safe` replacement, only when the region's text in the file is exactly the
 /// matched text (no escapes inside it) and the replacement cannot break the file's quoting.
-fn fix(d: &Diagnostic, region: &Value) -> Option<Value> {
+fn fix<'a>(d: &'a Diagnostic, region: Region<'a>) -> Option<SarifFix<'a>> {
     if d.fix != Some(Fix::Safe) {
         return None;
     }
@@ -148,16 +244,21 @@ fn fix(d: &Diagnostic, region: &Value) -> Option<Value> {
     {
         return None;
     }
-    Some(json!({
-        "description": { "text": format!("把“{}”改为“{}”", d.matched, suggestion) },
-        "artifactChanges": [{
-            "artifactLocation": artifact_location(&d.path),
-            "replacements": [{
-                "deletedRegion": region,
-                "insertedContent": { "text": suggestion },
+    Some(SarifFix {
+        description: Text {
+            text: format!("把“{}”改为“{}”", d.matched, suggestion),
+        },
+        artifact_changes: [ArtifactChange {
+            artifact_location: artifact_location(&d.path),
+            replacements: [Replacement {
+                deleted_region: Region {
+                    snippet: None,
+                    ..region
+                },
+                inserted_content: Text { text: suggestion },
             }],
         }],
-    }))
+    })
 }
 
 /// Longest context snippet worth embedding; a minified one-line JSON file would otherwise be copied
@@ -165,7 +266,7 @@ fn fix(d: &Diagnostic, region: &Value) -> Option<Value> {
 const MAX_CONTEXT_CHARS: usize = 500;
 
 /// The whole lines holding the finding, so viewers without the repository still show the phrase.
-fn context_region(d: &Diagnostic) -> Option<Value> {
+fn context_region(d: &Diagnostic) -> Option<Region<'_>> {
     let text = &d.source.text;
     let start = text.get(..d.span.start)?.rfind('\n').map_or(0, |i| i + 1);
     let end = text
@@ -176,56 +277,47 @@ fn context_region(d: &Diagnostic) -> Option<Value> {
     if lines.chars().count() > MAX_CONTEXT_CHARS {
         return None;
     }
-    Some(json!({
-        "startLine": d.line,
-        "endLine": d.end_line,
-        "snippet": { "text": lines },
-    }))
+    Some(Region {
+        start_line: d.line,
+        start_column: None,
+        end_line: d.end_line,
+        end_column: None,
+        snippet: Some(Text { text: lines }),
+    })
 }
 
-fn result(d: &Diagnostic, index: Option<usize>) -> Value {
-    let region = json!({
-        "startLine": d.line,
-        "startColumn": d.column,
-        "endLine": d.end_line,
-        "endColumn": d.end_column,
-    });
-    let mut snippet_region = region.clone();
-    let snippet = d.source.text.get(d.span.clone()).unwrap_or(&d.matched);
-    snippet_region["snippet"] = json!({ "text": snippet });
-    let mut physical = json!({
-        "artifactLocation": artifact_location(&d.path),
-        "region": snippet_region,
-    });
-    if let Some(context) = context_region(d) {
-        physical["contextRegion"] = context;
+fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult<'_> {
+    let region = Region {
+        start_line: d.line,
+        start_column: Some(d.column),
+        end_line: d.end_line,
+        end_column: Some(d.end_column),
+        snippet: Some(Text {
+            text: d.source.text.get(d.span.clone()).unwrap_or(&d.matched),
+        }),
+    };
+    SarifResult {
+        rule_id: &d.rule,
+        rule_index,
+        level: level(d.severity),
+        message: Text { text: message(d) },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: artifact_location(&d.path),
+                region,
+                context_region: context_region(d),
+            },
+        }],
+        fixes: fix(d, region).map(|f| [f]),
+        properties: ResultProperties {
+            matched: &d.matched,
+            phrase: &d.phrase,
+            group: d.group.as_deref(),
+            scene: d.scene,
+            quick_code: d.quick_code.as_deref(),
+            suggestions: &d.suggestions,
+        },
     }
-    let mut properties = json!({
-        "matched": d.matched,
-        "phrase": d.phrase,
-        "scene": d.scene,
-        "suggestions": d.suggestions,
-    });
-    if let Some(g) = &d.group {
-        properties["group"] = json!(g);
-    }
-    if let Some(c) = &d.quick_code {
-        properties["quickCode"] = json!(c);
-    }
-    let mut r = json!({
-        "ruleId": d.rule,
-        "level": level(d.severity),
-        "message": { "text": message(d) },
-        "locations": [{ "physicalLocation": physical }],
-        "properties": properties,
-    });
-    if let Some(i) = index {
-        r["ruleIndex"] = json!(i);
-    }
-    if let Some(f) = fix(d, &region) {
-        r["fixes"] = json!([f]);
-    }
-    r
 }
 
 /// A file that could not be read or parsed; a mistake at a place in the file keeps that place.
@@ -237,7 +329,7 @@ fn notification(e: &Error) -> Value {
         let end = src.position(located.span.offset() + located.span.len());
         n["locations"] = json!([{
             "physicalLocation": {
-                "artifactLocation": artifact_location(&src.name),
+                "artifactLocation": json!(artifact_location(&src.name)),
                 "region": {
                     "startLine": start.line,
                     "startColumn": start.column,
@@ -250,6 +342,24 @@ fn notification(e: &Error) -> Value {
     n
 }
 
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    invocations: Value,
+    original_uri_base_ids: Value,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
 /// The SARIF log for a run: every rule that ran is described, every finding is a result, and files
 /// that could not be read are tool execution notifications (the run is then not successful).
 pub fn render(report: &Report, rules: &[Rule], file_errors: &[Error]) -> String {
@@ -258,7 +368,7 @@ pub fn render(report: &Report, rules: &[Rule], file_errors: &[Error]) -> String 
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    let results: Vec<Value> = report
+    let results = report
         .diagnostics
         .iter()
         .map(|d| result(d, index.get(d.rule.as_str()).copied()))
@@ -277,22 +387,22 @@ pub fn render(report: &Report, rules: &[Rule], file_errors: &[Error]) -> String 
     if !repository.is_empty() {
         driver["informationUri"] = json!(repository);
     }
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver },
-            "invocations": [{
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({ "driver": driver }),
+            invocations: json!([{
                 "executionSuccessful": file_errors.is_empty(),
                 "toolExecutionNotifications": notifications,
-            }],
-            "originalUriBaseIds": {
+            }]),
+            original_uri_base_ids: json!({
                 "%SRCROOT%": { "description": { "text": "运行 huashu 的目录" } },
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
+            }),
+            column_kind: "unicodeCodePoints",
+            results,
         }],
-    });
+    };
     let mut s = serde_json::to_string_pretty(&log).expect("SARIF serialises");
     s.push('\n');
     s
@@ -311,37 +421,40 @@ mod tests {
     #[test]
     fn fixes_only_plain_replacements_of_literal_text() {
         use crate::output::sample;
-        let region = json!({});
-        assert!(fix(&sample("你好", 0..3), &region).is_some());
+        let region = Region {
+            start_line: 1,
+            start_column: Some(1),
+            end_line: 1,
+            end_column: Some(2),
+            snippet: None,
+        };
+        assert!(fix(&sample("你好", 0..3), region).is_some());
         let mut quoted = sample("你好", 0..3);
         quoted.suggestions = vec!["您,".into()];
         assert!(
-            fix(&quoted, &region).is_none(),
+            fix(&quoted, region).is_none(),
             "a comma could split a CSV field"
         );
         let mut escaped = sample("\\u4f60好", 0..6);
         escaped.matched = "你".into();
         assert!(
-            fix(&escaped, &region).is_none(),
+            fix(&escaped, region).is_none(),
             "the file holds an escape, not the text"
         );
         let mut suggest = sample("你好", 0..3);
         suggest.fix = Some(Fix::Suggest);
-        assert!(fix(&suggest, &region).is_none());
+        assert!(fix(&suggest, region).is_none());
     }
 
     #[test]
     fn encodes_paths_as_uri_references() {
         assert_eq!(
-            artifact_location("话术/售后.txt")["uri"],
+            artifact_location("话术/售后.txt").uri,
             "%E8%AF%9D%E6%9C%AF/%E5%94%AE%E5%90%8E.txt"
         );
-        assert_eq!(artifact_location("a b:c.txt")["uri"], "a%20b%3Ac.txt");
-        assert_eq!(artifact_location("/srv/x.txt")["uri"], "file:///srv/x.txt");
-        assert_eq!(
-            artifact_location("C:\\x\\y.txt")["uri"],
-            "file:///C:/x/y.txt"
-        );
-        assert!(artifact_location("/srv/x.txt").get("uriBaseId").is_none());
+        assert_eq!(artifact_location("a b:c.txt").uri, "a%20b%3Ac.txt");
+        assert_eq!(artifact_location("/srv/x.txt").uri, "file:///srv/x.txt");
+        assert_eq!(artifact_location("C:\\x\\y.txt").uri, "file:///C:/x/y.txt");
+        assert!(artifact_location("/srv/x.txt").uri_base_id.is_none());
     }
 }
