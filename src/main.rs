@@ -29,7 +29,9 @@ enum Color {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// For people: each finding under its source line
     Pretty,
+    /// One JSON document, for programs
     Json,
     /// SARIF 2.1.0, for GitHub code scanning
     Sarif,
