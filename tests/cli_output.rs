@@ -244,3 +244,33 @@ fn sarif_schema_check_is_not_vacuous() {
     log["runs"][0]["results"][0]["level"] = "info".into();
     assert!(!sarif_validator().is_valid(&log));
 }
+
+#[test]
+fn special_characters_stay_escaped() {
+    // A comma in the file name, markup, quotes and a control character in the phrase and group.
+    let (github, _) = check(&["special", "--format", "github"]);
+    assert!(
+        github.starts_with("::notice file=special/话术%2C特殊.csv,line=2,col=2,"),
+        "{github}"
+    );
+
+    let (junit, _) = check(&["special", "--format", "junit"]);
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Eof => break,
+            _ => continue,
+        }
+    }
+    assert!(junit.contains("&lt;&amp;&gt;"), "{junit}");
+    assert!(junit.contains("分组：售后 &amp; 退换"), "{junit}");
+    assert!(!junit.contains('\u{1}'), "XML 1.0 forbids U+0001");
+
+    let (sarif, _) = check(&["special", "--format", "sarif"]);
+    let log = json(&sarif);
+    assert_valid_sarif(&log);
+    assert_eq!(
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "special/%E8%AF%9D%E6%9C%AF%2C%E7%89%B9%E6%AE%8A.csv"
+    );
+}
