@@ -1,6 +1,6 @@
 //! CI output formats: SARIF, GitHub annotations, JUnit, `--statistics`. Runs in
-//! `tests/fixtures/output` with the demo pack, so paths are relative and stable and the results do
-//! not move when the built-in packs change.
+//! `tests/fixtures/output` with only the demo pack, so paths are relative and stable and the results
+//! do not move when the built-in packs change.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -15,13 +15,14 @@ fn fixtures() -> &'static Path {
     ))
 }
 
-/// Runs `huashu check --pack demo <args>` in the fixture directory; returns stdout and the exit code.
+/// Runs `huashu check` with only the demo pack's rules (`--select demo` keeps default built-in packs
+/// out) in the fixture directory; returns stdout and the exit code.
 fn check(args: &[&str]) -> (String, i32) {
     let out = Command::cargo_bin("huashu")
         .unwrap()
         .current_dir(fixtures())
         .env("NO_COLOR", "1")
-        .args(["check", "--pack", PACK])
+        .args(["check", "--pack", PACK, "--select", "demo"])
         .args(args)
         .output()
         .unwrap();
