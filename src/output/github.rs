@@ -2,7 +2,8 @@
 //! line (plain log text, which the runner leaves alone).
 //!
 //! GitHub only honours `col`/`endColumn` on a single line, so a finding spanning lines gives lines only.
-//! `endColumn` is exclusive, as in every other format.
+//! Unlike every other format, `endColumn` here is inclusive (the match's last character): GitHub's
+//! annotations default `endColumn` to `col`, i.e. a one-character span names that character twice.
 
 use crate::diagnostic::Diagnostic;
 use crate::report::Report;
@@ -38,7 +39,8 @@ fn annotation(d: &Diagnostic) -> String {
     }
     props.push(format!("endLine={}", d.end_line));
     if d.line == d.end_line {
-        props.push(format!("endColumn={}", d.end_column));
+        // An empty match (an insertion point) still names its column.
+        props.push(format!("endColumn={}", (d.end_column - 1).max(d.column)));
     }
     props.push(format!(
         "title={}",
@@ -78,7 +80,7 @@ mod tests {
     #[test]
     fn gives_columns_only_on_one_line() {
         let one = annotation(&crate::output::sample("你好", 0..3));
-        assert!(one.starts_with("::notice file=a.txt,line=1,col=1,endLine=1,endColumn=2,"));
+        assert!(one.starts_with("::notice file=a.txt,line=1,col=1,endLine=1,endColumn=1,"));
         let two = annotation(&crate::output::sample("好\n你", 0..7));
         assert!(
             two.starts_with("::notice file=a.txt,line=1,endLine=2,title="),
