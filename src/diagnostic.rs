@@ -43,3 +43,23 @@ pub struct Diagnostic {
     #[serde(skip)]
     pub source: Arc<SourceFile>,
 }
+
+impl Diagnostic {
+    /// A workbook finding's sheet and cell as Excel writes them, e.g. `默认表单!B12`.
+    pub fn cell_ref(&self) -> Option<String> {
+        Some(format!(
+            "{}!{}",
+            self.sheet.as_deref()?,
+            self.cell.as_deref()?
+        ))
+    }
+
+    /// Where the finding is, as people read it: `path:line:column`, or for a workbook
+    /// `path 默认表单!B12` and the column within the cell.
+    pub fn place(&self) -> String {
+        match self.cell_ref() {
+            Some(cell) => format!("{} {cell} 第 {} 个字符", self.path, self.column),
+            None => format!("{}:{}:{}", self.path, self.line, self.column),
+        }
+    }
+}

@@ -439,3 +439,39 @@ fn every_text_fixture_encodes_back_to_its_own_bytes() {
         "a workbook cannot be written back as text"
     );
 }
+
+#[test]
+fn ci_outputs_name_the_cell_and_never_fix_a_workbook() {
+    let run = |format: &str| {
+        let out = huashu()
+            .args([
+                "check", "--pack", PACK, "--select", "demo", "--format", format,
+            ])
+            .arg(fixture("qianniu.xlsx"))
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let github = run("github");
+    assert!(
+        github.contains("line=2,col=11,") && github.contains("（默认表单!B2）"),
+        "{github}"
+    );
+    let junit = run("junit");
+    assert!(
+        junit.contains("位置：tests/fixtures/formats/qianniu.xlsx 默认表单!B2 第 11 个字符"),
+        "{junit}"
+    );
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let first = &results[0];
+    assert_eq!(first["properties"]["cell"], "B2");
+    assert_eq!(first["properties"]["sheet"], "默认表单");
+    assert_eq!(
+        first["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+    // demo/you is fix: safe, but a text edit would corrupt a workbook.
+    let you = results.iter().find(|r| r["ruleId"] == "demo/you").unwrap();
+    assert!(you.get("fixes").is_none(), "{you}");
+}
