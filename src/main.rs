@@ -105,7 +105,7 @@ fn main() -> ExitCode {
     match run(cli.command, color) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprint!("{}", output::pretty::render_error(&e, err_color));
+            eprint!("{}", output::pretty::render_run_error(&e, err_color));
             ExitCode::from(2)
         }
     }
@@ -138,7 +138,7 @@ fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
             };
             print(&rendered);
             for e in &outcome.file_errors {
-                eprint!("{}", output::pretty::render_error(e, color));
+                eprint!("{}", output::pretty::render_run_error(e, color));
             }
             if !outcome.file_errors.is_empty() {
                 return Ok(2);
