@@ -29,8 +29,16 @@ enum Color {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// For people: each finding under its source line
     Pretty,
+    /// One JSON document, for programs
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions annotations
+    Github,
+    /// JUnit XML, for CI test reports
+    Junit,
 }
 
 #[derive(clap::Args)]
@@ -71,6 +79,9 @@ enum Command {
         /// Exit with 1 when there are more warnings than this
         #[arg(long, value_name = "N")]
         max_warnings: Option<usize>,
+        /// Count findings per rule (pretty: instead of each finding; json: adds "statistics")
+        #[arg(long)]
+        statistics: bool,
     },
     /// List every rule: id, level, kind, scenes, message
     Rules {
@@ -125,16 +136,31 @@ fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
             format,
             selection,
             max_warnings,
+            statistics,
         } => {
+            if statistics && !matches!(format, Format::Pretty | Format::Json) {
+                return Err(huashu::Error::usage(
+                    "--statistics 只能与 --format pretty 或 --format json 一起使用",
+                    Some(
+                        "SARIF、GitHub 和 JUnit 格式需要逐条结果，请去掉 --statistics".to_string(),
+                    ),
+                ));
+            }
             let linter = check::linter(&selection.into_lib())?;
             let mut stdin = || {
                 let mut buf = Vec::new();
                 std::io::stdin().read_to_end(&mut buf).map(|_| buf)
             };
             let outcome = check::run(&linter, &paths, &mut stdin)?;
+            let report = &outcome.report;
             let rendered = match format {
-                Format::Pretty => output::pretty::render(&outcome.report, color),
-                Format::Json => output::json::render(&outcome.report),
+                Format::Pretty if statistics => output::statistics::render(report),
+                Format::Pretty => output::pretty::render(report, color),
+                Format::Json if statistics => output::json::render_with_statistics(report),
+                Format::Json => output::json::render(report),
+                Format::Sarif => output::sarif::render(report, &linter.rules, &outcome.file_errors),
+                Format::Github => output::github::render(report),
+                Format::Junit => output::junit::render(report),
             };
             print(&rendered);
             for e in &outcome.file_errors {
