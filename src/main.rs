@@ -66,7 +66,7 @@ impl Selection {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check phrase files (.txt .yaml .yml .json .csv .tsv, directories, or - for stdin)
+    /// Check phrase files (.txt .yaml .yml .json .csv .tsv .xlsx .xls .md, directories, or - for stdin)
     Check {
         /// Files or directories to check
         #[arg(default_value = ".")]
@@ -82,6 +82,12 @@ enum Command {
         /// Count findings per rule (pretty: instead of each finding; json: adds "statistics")
         #[arg(long)]
         statistics: bool,
+        /// Read files named explicitly (and stdin) as this format: txt yaml json csv tsv xlsx xls md
+        #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
+        input_format: Option<huashu::input::Format>,
+        /// Decode text files with this encoding instead of detecting it (utf-8, utf-16le, gbk, gb18030, big5, ...)
+        #[arg(long, value_name = "ENCODING")]
+        encoding: Option<String>,
     },
     /// List every rule: id, level, kind, scenes, message
     Rules {
@@ -122,6 +128,15 @@ fn main() -> ExitCode {
     }
 }
 
+fn parse_input_format(s: &str) -> Result<huashu::input::Format, String> {
+    huashu::input::Format::from_name(s).ok_or_else(|| {
+        format!(
+            "不认识的格式 {s}，可用：{}",
+            huashu::input::Format::NAMES.join("、")
+        )
+    })
+}
+
 fn print(s: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (huashu check | head) is not an error worth a panic.
@@ -137,6 +152,8 @@ fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
             selection,
             max_warnings,
             statistics,
+            input_format,
+            encoding,
         } => {
             if statistics && !matches!(format, Format::Pretty | Format::Json) {
                 return Err(huashu::Error::usage(
@@ -146,12 +163,19 @@ fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
                     ),
                 ));
             }
+            let options = huashu::input::ReadOptions {
+                format: input_format,
+                encoding: encoding
+                    .as_deref()
+                    .map(huashu::input::encoding::by_label)
+                    .transpose()?,
+            };
             let linter = check::linter(&selection.into_lib())?;
             let mut stdin = || {
                 let mut buf = Vec::new();
                 std::io::stdin().read_to_end(&mut buf).map(|_| buf)
             };
-            let outcome = check::run(&linter, &paths, &mut stdin)?;
+            let outcome = check::run_with(&linter, &paths, &options, &mut stdin)?;
             let report = &outcome.report;
             let rendered = match format {
                 Format::Pretty if statistics => output::statistics::render(report),

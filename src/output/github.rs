@@ -51,6 +51,10 @@ fn annotation(d: &Diagnostic) -> String {
         let quoted: Vec<String> = d.suggestions.iter().map(|s| format!("“{s}”")).collect();
         message.push_str(&format!("，建议改为 {}", quoted.join(" 或 ")));
     }
+    if let Some(cell) = d.cell_ref() {
+        // A workbook's line is a row: say which cell, since GitHub cannot show the file.
+        message.push_str(&format!("（{cell}）"));
+    }
     message.push_str(&format!("。详见 huashu explain {}", d.rule));
     format!(
         "::{} {}::{}\n",

@@ -29,13 +29,11 @@ fn escape(s: &str) -> String {
 
 fn body(d: &Diagnostic) -> String {
     let mut b = format!(
-        "{} {}：{}\n位置：{}:{}:{}\n话术：{}\n匹配：{}\n",
+        "{} {}：{}\n位置：{}\n话术：{}\n匹配：{}\n",
         d.severity.label(),
         d.rule,
         d.message,
-        d.path,
-        d.line,
-        d.column,
+        d.place(),
         d.phrase,
         d.matched
     );

@@ -30,6 +30,9 @@ pub(crate) fn sample(text: &str, span: std::ops::Range<usize>) -> crate::Diagnos
         suggestions: vec!["您".into()],
         quick_code: None,
         fix: Some(crate::rules::Fix::Safe),
+        encoding: Some("UTF-8"),
+        sheet: None,
+        cell: None,
         span,
         source,
     }

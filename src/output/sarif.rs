@@ -138,6 +138,10 @@ fn message(d: &Diagnostic) -> String {
         let quoted: Vec<String> = d.suggestions.iter().map(|s| format!("“{s}”")).collect();
         text.push_str(&format!("，建议改为 {}", quoted.join(" 或 ")));
     }
+    if let Some(cell) = d.cell_ref() {
+        // A workbook's region is row and offset in the cell; the message names the cell.
+        text.push_str(&format!("（{cell}）"));
+    }
     text.push('。');
     text
 }
@@ -216,6 +220,10 @@ struct ResultProperties<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     quick_code: Option<&'a str>,
     suggestions: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -235,7 +243,8 @@ struct SarifResult<'a> {
 /// A SARIF fix for a `fix: safe` replacement, only when the region's text in the file is exactly the
 /// matched text (no escapes inside it) and the replacement cannot break the file's quoting.
 fn fix<'a>(d: &'a Diagnostic, region: Region<'a>) -> Option<SarifFix<'a>> {
-    if d.fix != Some(Fix::Safe) {
+    // A workbook is not a text file: a text replacement in it would corrupt it.
+    if d.fix != Some(Fix::Safe) || d.cell.is_some() {
         return None;
     }
     let suggestion = d.suggestions.first()?;
@@ -316,6 +325,8 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult<'_> {
             scene: d.scene,
             quick_code: d.quick_code.as_deref(),
             suggestions: &d.suggestions,
+            sheet: d.sheet.as_deref(),
+            cell: d.cell.as_deref(),
         },
     }
 }
