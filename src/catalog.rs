@@ -16,11 +16,16 @@ fn scenes(rule: &Rule) -> String {
 /// One line per rule: id, level, kind, scenes, message.
 pub fn rules_table(packs: &[(Pack, bool)]) -> String {
     let mut out = String::new();
-    for (pack, on) in packs {
-        let state = if *on {
-            "默认启用"
-        } else {
-            "默认关闭，用 --pack 启用"
+    for (pack, in_use) in packs {
+        let state = match (
+            crate::builtin::text(&pack.name).is_some(),
+            crate::builtin::is_default(&pack.name),
+            in_use,
+        ) {
+            (true, true, _) => "内置，默认启用",
+            (true, false, true) => "内置，默认关闭，本次已用 --pack 启用",
+            (true, false, false) => "内置，默认关闭，用 --pack 启用",
+            (false, _, _) => "用 --pack 加载",
         };
         let _ = writeln!(out, "# {}（{}）：{}", pack.name, state, pack.description);
         for r in &pack.rules {

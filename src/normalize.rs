@@ -14,8 +14,7 @@ pub struct Normalized {
 
 impl Normalized {
     pub fn new(original: &str) -> Self {
-        // fast2s converts per character (3-byte UTF-8 in, 3-byte out) so the count is kept.
-        let simplified = fast2s::convert(original);
+        let simplified = simplify(original);
         let mut text = String::with_capacity(simplified.len());
         for c in simplified.chars() {
             text.push(fold_char(c));
@@ -52,6 +51,38 @@ impl Normalized {
     pub fn char_range(&self, bytes: std::ops::Range<usize>) -> std::ops::Range<usize> {
         self.char_index(bytes.start)..self.char_index(bytes.end)
     }
+}
+
+/// Traditional forms fast2s leaves alone (OpenCC's 羣, variant 峯, 眞 …), mapped here so the view is
+/// Simplified for them too. 著 is left out: it is a valid Simplified character (著名).
+const EXTRA_T2S: &[(char, char)] = &[
+    ('羣', '群'),
+    ('峯', '峰'),
+    ('眞', '真'),
+    ('敎', '教'),
+    ('淸', '清'),
+    ('緖', '绪'),
+    ('牠', '它'),
+    ('妳', '你'),
+];
+
+/// Traditional to Simplified, one character for one character. Used for phrases, and for rule
+/// patterns (where width folding or lower-casing would change regex syntax).
+pub fn simplify(s: &str) -> String {
+    // fast2s converts per character (3-byte UTF-8 in, 3-byte out) so the count is kept.
+    let mut out = fast2s::convert(s);
+    if out.chars().any(|c| EXTRA_T2S.iter().any(|(t, _)| *t == c)) {
+        out = out
+            .chars()
+            .map(|c| {
+                EXTRA_T2S
+                    .iter()
+                    .find(|(t, _)| *t == c)
+                    .map_or(c, |(_, s)| *s)
+            })
+            .collect();
+    }
+    out
 }
 
 /// Full-width ASCII to half-width, the ideographic space to a space, Latin to lower case; one char out.
@@ -99,6 +130,12 @@ mod tests {
         let at = n.as_str().find("不知道").unwrap();
         assert_eq!(n.char_index(at), 3);
         assert_eq!(n.char_range(at..at + "不知道".len()), 3..6);
+    }
+
+    #[test]
+    fn forms_fast2s_misses_are_simplified_too() {
+        assert_eq!(normalize_str("加羣號"), "加群号");
+        assert_eq!(Normalized::new("眞的").char_len(), 2);
     }
 
     #[test]

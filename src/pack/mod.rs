@@ -39,7 +39,13 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
         "replace" => &["map", "fix", "except", "unless"],
         "require-with" => &["when", "require", "except", "unless", "suggest"],
         "require" => &["any", "suggest"],
-        "limit" => &["max_chars", "max_repeat_punct", "suggest"],
+        "limit" => &[
+            "max_chars",
+            "max_repeat_punct",
+            "except",
+            "unless",
+            "suggest",
+        ],
         _ => &[],
     }
 }
@@ -76,7 +82,7 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         for p in list {
             // Only Traditional→Simplified: width folding or lower-casing would change regex syntax.
-            match Regex::new(&fast2s::convert(&p.value)) {
+            match Regex::new(&crate::normalize::simplify(&p.value)) {
                 Ok(re) => out.push(re),
                 Err(e) => {
                     let detail = e.to_string();

@@ -9,10 +9,10 @@ pub struct Limit {
     pub max_repeat_punct: Option<usize>,
 }
 
-/// Punctuation after normalisation (full-width ASCII is already half-width there).
+/// Sentence punctuation after normalisation (full-width ASCII is already half-width there). Symbols
+/// such as `*`, `_` and `=` are left out: 138****5678, 满____元 and =====提示===== are not shouting.
 fn is_punct(c: char) -> bool {
-    c.is_ascii_punctuation()
-        || matches!(c, '。' | '、' | '，' | '…' | '～' | '—' | '·' | '「' | '」')
+    matches!(c, '!' | '?' | '.' | ',' | ';' | ':' | '~' | '。' | '、' | '，' | '…' | '～')
 }
 
 impl Limit {
@@ -65,5 +65,16 @@ mod tests {
         l.hits("亲您好呀!!!", &[], &mut out);
         let ranges: Vec<_> = out.iter().map(|h| h.range.clone()).collect();
         assert_eq!(ranges, vec![9..15, 12..15]);
+    }
+
+    #[test]
+    fn masks_and_blanks_are_not_repeated_punctuation() {
+        let l = Limit {
+            max_chars: None,
+            max_repeat_punct: Some(2),
+        };
+        let mut out = Vec::new();
+        l.hits("手机138****5678，满____元，=====提示=====", &[], &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 }
