@@ -8,6 +8,7 @@ use crate::linter::Linter;
 use crate::pack::Pack;
 use crate::phrase::Phrase;
 use crate::report::Report;
+use crate::rules::Level;
 use crate::source::SourceFile;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,6 +26,11 @@ pub struct RuleSelection {
 
 /// Loads the default built-in packs plus the extra ones named.
 pub fn load_packs(extra: &[String]) -> Result<Vec<Pack>, Error> {
+    load_packs_except(extra, &[])
+}
+
+/// Like `load_packs`, leaving out the default built-in packs named in `disabled` (from a config).
+pub fn load_packs_except(extra: &[String], disabled: &[String]) -> Result<Vec<Pack>, Error> {
     let mut packs = Vec::new();
     let mut load = |name: &str, result: Result<Pack, Vec<LocatedError>>| -> Result<(), Error> {
         let pack = result.map_err(|errors| Error::Pack {
@@ -41,13 +47,13 @@ pub fn load_packs(extra: &[String]) -> Result<Vec<Pack>, Error> {
         Ok(())
     };
     for name in builtin::names() {
-        if builtin::is_default(name) {
+        if builtin::is_default(name) && !disabled.iter().any(|d| d == name) {
             load(name, builtin::load(name).expect("listed built-in exists"))?;
         }
     }
     for spec in extra {
         if let Some(result) = builtin::load(spec) {
-            if builtin::is_default(spec) {
+            if builtin::is_default(spec) && !disabled.iter().any(|d| d == spec) {
                 continue; // already on
             }
             load(spec, result)?;
@@ -123,14 +129,30 @@ pub fn diagnostics(
     phrase: &Phrase,
     out: &mut Vec<Diagnostic>,
 ) {
-    for f in linter.check_phrase(phrase) {
+    diagnostics_with(linter, None, source, phrase, out)
+}
+
+/// Like `diagnostics`, with the level each rule runs at in this file (`None`: off there), as a
+/// config and its per-path overrides decide; without `levels` every rule runs at its own level.
+pub fn diagnostics_with(
+    linter: &Linter,
+    levels: Option<&[Option<Level>]>,
+    source: &Arc<SourceFile>,
+    phrase: &Phrase,
+    out: &mut Vec<Diagnostic>,
+) {
+    let level_of = |i: usize| match levels {
+        None => Some(linter.rules[i].level),
+        Some(l) => l.get(i).copied().flatten(),
+    };
+    for f in linter.check_text_with(&phrase.text, phrase.scene, |i| level_of(i).is_some()) {
         let rule = &linter.rules[f.rule];
         let span = phrase.source_range(f.chars.clone());
         let start = source.position(span.start);
         let end = source.position(span.end);
         out.push(Diagnostic {
             rule: rule.id.clone(),
-            severity: rule.level,
+            severity: level_of(f.rule).unwrap_or(rule.level),
             path: source.name.clone(),
             line: start.line,
             column: start.column,
@@ -186,9 +208,26 @@ pub fn run(
 
 /// Lints documents on all cores; the result is in file order, then position.
 pub fn lint_documents(linter: &Linter, documents: &[Document]) -> Vec<Diagnostic> {
-    let work: Vec<(&Arc<SourceFile>, &Phrase)> = documents
+    lint_documents_with(documents, |_, source, phrase, out| {
+        diagnostics(linter, source, phrase, out)
+    })
+}
+
+/// Lints documents on all cores with `lint(document index, source, phrase, out)` for each phrase;
+/// the result is in file order, then position.
+pub fn lint_documents_with<D, F>(documents: &[D], lint: F) -> Vec<Diagnostic>
+where
+    D: std::borrow::Borrow<Document>,
+    F: Fn(usize, &Arc<SourceFile>, &Phrase, &mut Vec<Diagnostic>) + Sync,
+{
+    let lint = &lint;
+    let work: Vec<(usize, &Arc<SourceFile>, &Phrase)> = documents
         .iter()
-        .flat_map(|d| d.phrases.iter().map(move |p| (&d.source, p)))
+        .enumerate()
+        .flat_map(|(i, d)| {
+            let d: &Document = d.borrow();
+            d.phrases.iter().map(move |p| (i, &d.source, p))
+        })
         .collect();
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -201,8 +240,8 @@ pub fn lint_documents(linter: &Linter, documents: &[Document]) -> Vec<Diagnostic
             .map(|part| {
                 s.spawn(move || {
                     let mut out = Vec::new();
-                    for (source, phrase) in part {
-                        diagnostics(linter, source, phrase, &mut out);
+                    for (doc, source, phrase) in part {
+                        lint(*doc, source, phrase, &mut out);
                     }
                     out
                 })

@@ -7,6 +7,7 @@
 pub mod builtin;
 pub mod catalog;
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod input;
@@ -18,7 +19,9 @@ pub mod phrase;
 pub mod report;
 pub mod rules;
 pub mod scene;
+pub mod setup;
 pub mod source;
+pub mod suppress;
 
 pub use check::RuleSelection;
 pub use diagnostic::Diagnostic;

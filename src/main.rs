@@ -1,7 +1,8 @@
 //! The `huashu` command: parses arguments and calls the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use huashu::{builtin, catalog, check, output};
+use huashu::setup::Setup;
+use huashu::{builtin, catalog, check, config, output};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +17,12 @@ struct Cli {
     /// Colour: auto (when writing to a terminal and NO_COLOR is unset), always, never
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Config file (default: huashu.yaml or .huashu.yaml, from the working directory upward)
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore every config file
+    #[arg(long, global = true, conflicts_with = "config")]
+    no_config: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -84,6 +91,17 @@ enum Command {
         #[command(flatten)]
         selection: Selection,
     },
+    /// Write a commented starter huashu.yaml in the working directory
+    Init {
+        /// Overwrite an existing huashu.yaml
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the effective configuration: packs, levels of every rule, overrides
+    Config {
+        #[command(flatten)]
+        selection: Selection,
+    },
     /// Check that every rule's bad examples fire and good examples stay quiet
     TestRules {
         /// Pack files (default: the built-in packs)
@@ -102,7 +120,11 @@ fn main() -> ExitCode {
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         _ => color,
     };
-    match run(cli.command, color) {
+    let config = ConfigArgs {
+        path: cli.config,
+        none: cli.no_config,
+    };
+    match run(cli.command, &config, color) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprint!("{}", output::pretty::render_error(&e, err_color));
@@ -118,7 +140,18 @@ fn print(s: &str) {
     let _ = out.flush();
 }
 
-fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
+struct ConfigArgs {
+    path: Option<PathBuf>,
+    none: bool,
+}
+
+impl ConfigArgs {
+    fn load(&self) -> Result<config::Config, huashu::Error> {
+        config::load(self.path.as_deref(), !self.none)
+    }
+}
+
+fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu::Error> {
     match command {
         Command::Check {
             paths,
@@ -126,12 +159,12 @@ fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
             selection,
             max_warnings,
         } => {
-            let linter = check::linter(&selection.into_lib())?;
+            let setup = Setup::new(config.load()?, &selection.into_lib(), max_warnings)?;
             let mut stdin = || {
                 let mut buf = Vec::new();
                 std::io::stdin().read_to_end(&mut buf).map(|_| buf)
             };
-            let outcome = check::run(&linter, &paths, &mut stdin)?;
+            let outcome = setup.run(&paths, &mut stdin)?;
             let rendered = match format {
                 Format::Pretty => output::pretty::render(&outcome.report, color),
                 Format::Json => output::json::render(&outcome.report),
@@ -143,7 +176,7 @@ fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
             if !outcome.file_errors.is_empty() {
                 return Ok(2);
             }
-            Ok(outcome.report.exit_code(max_warnings) as u8)
+            Ok(outcome.report.exit_code(setup.max_warnings) as u8)
         }
         Command::Rules { selection } => {
             let selection = selection.into_lib();
@@ -162,7 +195,31 @@ fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
             print(&catalog::rules_table(&all));
             Ok(0)
         }
+        Command::Init { force } => {
+            let path = PathBuf::from(config::NAMES[0]);
+            if path.exists() && !force {
+                return Err(huashu::Error::usage(
+                    "huashu.yaml 已经存在，没有覆盖",
+                    Some("要重新生成请加 --force".to_string()),
+                ));
+            }
+            std::fs::write(&path, config::STARTER).map_err(|source| huashu::Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            eprintln!("已写入 huashu.yaml，去掉设置前的 # 即可启用。");
+            Ok(0)
+        }
+        Command::Config { selection } => {
+            let setup = Setup::new(config.load()?, &selection.into_lib(), None)?;
+            print(&setup.effective());
+            Ok(0)
+        }
         Command::Explain { rule, selection } => {
+            if let Some(text) = huashu::suppress::explain(&rule) {
+                print(&text);
+                return Ok(0);
+            }
             let mut packs = check::load_packs(&selection.packs)?;
             for name in builtin::names() {
                 if !packs.iter().any(|p| p.name == name)
