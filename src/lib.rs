@@ -4,12 +4,14 @@
 //! [`diagnostic`]) → report ([`report`], [`output`]). Rules come from YAML packs ([`pack`]), the
 //! built-in ones embedded in the binary ([`builtin`]).
 
+pub mod baseline;
 pub mod builtin;
 pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod fix;
 pub mod input;
 pub mod linter;
 pub mod normalize;

@@ -78,6 +78,18 @@ enum Command {
         /// Exit with 1 when there are more warnings than this
         #[arg(long, value_name = "N")]
         max_warnings: Option<usize>,
+        /// Report only findings not recorded in this baseline file
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record the current findings in this baseline file (and exit 0)
+        #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+        write_baseline: Option<PathBuf>,
+        /// Apply safe fixes (fix: safe replacements, fix: remove deletions) to the files
+        #[arg(long)]
+        fix: bool,
+        /// Show the fixes as a diff without writing them (exit 1 when there is something to fix)
+        #[arg(long, conflicts_with = "fix")]
+        diff: bool,
     },
     /// List every rule: id, level, kind, scenes, message
     Rules {
@@ -140,6 +152,53 @@ fn print(s: &str) {
     let _ = out.flush();
 }
 
+/// Applies the fixes of every document: writes the files it may write, and replaces each fixed
+/// document by its fixed text so that the report shows what remains. Returns (edits, files).
+fn apply_fixes(
+    setup: &Setup,
+    reads: &mut [huashu::setup::Read],
+    errors: &mut Vec<huashu::Error>,
+) -> (usize, usize) {
+    let (mut edits, mut files) = (0, 0);
+    for r in reads.iter_mut() {
+        let f = huashu::fix::plan(setup, r);
+        report_skipped(&f);
+        if !f.changed() {
+            continue;
+        }
+        if matches!(r.input, huashu::input::Input::Stdin) {
+            eprintln!("标准输入无法就地修复（{} 处可修复）。", f.fixed);
+            continue;
+        }
+        if !huashu::fix::writable(f.format) {
+            eprintln!("{}：这种格式不会被改写，可修复 {} 处：", f.name, f.fixed);
+            eprint!("{}", huashu::fix::diff(&f));
+            continue;
+        }
+        if let Err(e) = huashu::fix::write_back(&f.path, &f.before, &f.after) {
+            errors.push(e);
+            continue;
+        }
+        let source = std::sync::Arc::new(huashu::source::SourceFile::new(f.name.clone(), f.after));
+        match huashu::input::parse(source, f.format) {
+            Ok(mut document) => {
+                r.orphans = setup.prepare(&mut document);
+                r.document = document;
+            }
+            Err(e) => errors.push(e.into()),
+        }
+        edits += f.fixed;
+        files += 1;
+    }
+    (edits, files)
+}
+
+fn report_skipped(f: &huashu::fix::FileFix) {
+    for (line, why) in &f.skipped {
+        eprintln!("{}:{line}: {why}", f.name);
+    }
+}
+
 struct ConfigArgs {
     path: Option<PathBuf>,
     none: bool,
@@ -158,13 +217,74 @@ fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu:
             format,
             selection,
             max_warnings,
+            baseline,
+            write_baseline,
+            fix,
+            diff,
         } => {
             let setup = Setup::new(config.load()?, &selection.into_lib(), max_warnings)?;
             let mut stdin = || {
                 let mut buf = Vec::new();
                 std::io::stdin().read_to_end(&mut buf).map(|_| buf)
             };
-            let outcome = setup.run(&paths, &mut stdin)?;
+            let (mut reads, mut file_errors) = setup.read_all(&paths, &mut stdin)?;
+            if diff {
+                let mut changed = false;
+                for r in &reads {
+                    let f = huashu::fix::plan(&setup, r);
+                    report_skipped(&f);
+                    if f.changed() {
+                        changed = true;
+                        print(&huashu::fix::diff(&f));
+                    }
+                }
+                for e in &file_errors {
+                    eprint!("{}", output::pretty::render_error(e, color));
+                }
+                return Ok(if !file_errors.is_empty() {
+                    2
+                } else {
+                    u8::from(changed)
+                });
+            }
+            if fix {
+                let (fixed, files) = apply_fixes(&setup, &mut reads, &mut file_errors);
+                if fixed > 0 {
+                    eprintln!("已自动修复 {fixed} 处（{files} 个文件）。");
+                }
+            }
+            let mut outcome = setup.outcome(&reads, file_errors);
+            if let Some(file) = write_baseline {
+                let b = huashu::baseline::Baseline::of(&file, &outcome.report.diagnostics);
+                b.write(&file)?;
+                eprintln!(
+                    "已把 {} 条问题写入基线 {}；以后用 --baseline {} 只报告新问题。",
+                    b.len(),
+                    file.display(),
+                    file.display()
+                );
+                for e in &outcome.file_errors {
+                    eprint!("{}", output::pretty::render_error(e, color));
+                }
+                return Ok(if outcome.file_errors.is_empty() { 0 } else { 2 });
+            }
+            if let Some(file) = baseline {
+                let b = huashu::baseline::Baseline::load(&file)?;
+                let applied = b.apply(&mut outcome.report.diagnostics);
+                if applied.known > 0 {
+                    eprintln!(
+                        "另有 {} 条问题已记录在基线 {} 中，未显示。",
+                        applied.known,
+                        file.display()
+                    );
+                }
+                if applied.gone > 0 {
+                    eprintln!(
+                        "基线中有 {} 条问题已经不再出现，可以用 --write-baseline 重新生成基线。",
+                        applied.gone
+                    );
+                }
+            }
             let rendered = match format {
                 Format::Pretty => output::pretty::render(&outcome.report, color),
                 Format::Json => output::json::render(&outcome.report),

@@ -165,6 +165,14 @@ fn pack_of(id: &str) -> &str {
     id.split_once('/').map_or(id, |(p, _)| p)
 }
 
+/// Whether a valid suppression on the phrase (with a reason) allows a rule: `--fix` leaves those alone.
+pub fn allows(phrase: &Phrase, rule_id: &str) -> bool {
+    phrase
+        .allow
+        .iter()
+        .any(|a| !a.reason.trim().is_empty() && (a.rule == rule_id || a.rule == pack_of(rule_id)))
+}
+
 /// Drops the findings on one phrase that its suppressions allow, and reports the suppressions that are
 /// invalid or silence nothing. `found` holds this phrase's findings only.
 pub fn apply(
