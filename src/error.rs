@@ -155,12 +155,24 @@ fn translate_yaml_message(msg: &str) -> (String, String) {
         let expected = expected
             .trim_start_matches("one of ")
             .trim_start_matches("nothing");
+        let name = field.trim_matches('`');
+        let closest = expected
+            .split(", ")
+            .map(|c| c.trim_matches('`'))
+            .filter(|c| !c.is_empty())
+            .map(|c| (edit_distance(name, c), c))
+            .min()
+            .filter(|(d, _)| *d <= 2);
+        let label = match closest {
+            Some((_, c)) => format!("未知字段，是不是想写 {c}？"),
+            None => "未知字段".to_string(),
+        };
         let help = if expected.is_empty() {
             String::new()
         } else {
             format!("（可用字段：{expected}）")
         };
-        return (format!("未知字段 {field}{help}"), "未知字段".to_string());
+        return (format!("未知字段 {field}{help}"), label);
     }
     if let Some(field) = msg.strip_prefix("missing field ") {
         return (format!("缺少必填字段 {field}"), format!("这里缺少 {field}"));
@@ -169,4 +181,32 @@ fn translate_yaml_message(msg: &str) -> (String, String) {
         return (format!("类型不对：{msg}"), "类型不对".to_string());
     }
     (msg.to_string(), "这里".to_string())
+}
+
+/// Levenshtein distance, for "did you mean" hints on short field names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_field() {
+        let (_, label) =
+            translate_yaml_message("unknown field `mesage`, expected one of id, message, explain");
+        assert_eq!(label, "未知字段，是不是想写 message？");
+        assert_eq!(edit_distance("kind", "kind"), 0);
+    }
 }

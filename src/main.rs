@@ -139,7 +139,7 @@ fn main() -> ExitCode {
     match run(cli.command, &config, color) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprint!("{}", output::pretty::render_error(&e, err_color));
+            eprint!("{}", output::pretty::render_run_error(&e, err_color));
             ExitCode::from(2)
         }
     }
@@ -291,7 +291,7 @@ fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu:
             };
             print(&rendered);
             for e in &outcome.file_errors {
-                eprint!("{}", output::pretty::render_error(e, color));
+                eprint!("{}", output::pretty::render_run_error(e, color));
             }
             if !outcome.file_errors.is_empty() {
                 return Ok(2);

@@ -89,3 +89,23 @@ pub fn render_error(e: &dyn miette::Diagnostic, color: bool) -> String {
     let _ = handler(color).render_report(&mut out, e);
     out
 }
+
+/// Renders a run-stopping error. A pack's mistakes are shown one by one, then counted, so each gets
+/// its own snippet rather than being nested under a summary.
+pub fn render_run_error(e: &crate::Error, color: bool) -> String {
+    match e {
+        crate::Error::Pack { path, errors } => {
+            let mut out = String::new();
+            for located in errors {
+                out.push_str(&render_error(located, color));
+                out.push('\n');
+            }
+            out.push_str(&format!(
+                "规则包 {path} 有 {} 处错误，未能加载。\n",
+                errors.len()
+            ));
+            out
+        }
+        other => render_error(other, color),
+    }
+}

@@ -80,7 +80,8 @@ impl Ctx<'_> {
                 Ok(re) => out.push(re),
                 Err(e) => {
                     let detail = e.to_string();
-                    let last = detail.lines().last().unwrap_or("").trim().to_string();
+                    let last = detail.lines().last().unwrap_or("").trim();
+                    let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
                     self.error_help(
                         p,
                         format!("正则表达式无效：{}", p.value),

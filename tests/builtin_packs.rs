@@ -1,0 +1,87 @@
+//! The built-in packs hold themselves to their own standard: every rule cites a source, explains
+//! itself, and ships at least three bad and three good examples, across both scripts, all of which
+//! behave (also checked through the real binary with `huashu test-rules`).
+
+use assert_cmd::Command;
+use huashu::{Pack, builtin};
+
+fn packs() -> Vec<Pack> {
+    builtin::names()
+        .into_iter()
+        .map(|n| {
+            builtin::load(n)
+                .expect("listed")
+                .unwrap_or_else(|e| panic!("built-in pack {n} does not load: {e:?}"))
+        })
+        .collect()
+}
+
+fn has_traditional(s: &str) -> bool {
+    fast2s::convert(s) != s
+}
+
+#[test]
+fn every_rule_is_documented_with_enough_examples() {
+    let packs = packs();
+    assert!(!packs.is_empty());
+    for pack in &packs {
+        assert!(
+            !pack.description.is_empty(),
+            "{} has no description",
+            pack.name
+        );
+        let mut traditional = 0;
+        let mut simplified = 0;
+        for rule in &pack.rules {
+            assert!(
+                rule.examples.bad.len() >= 3,
+                "{}: fewer than 3 bad examples",
+                rule.id
+            );
+            assert!(
+                rule.examples.good.len() >= 3,
+                "{}: fewer than 3 good examples",
+                rule.id
+            );
+            assert!(
+                rule.source.chars().count() >= 6,
+                "{}: source too short",
+                rule.id
+            );
+            assert!(
+                rule.explain.chars().count() >= 20,
+                "{}: explain too short",
+                rule.id
+            );
+            for ex in rule.examples.bad.iter().chain(&rule.examples.good) {
+                if has_traditional(&ex.text) {
+                    traditional += 1;
+                } else {
+                    simplified += 1;
+                }
+            }
+        }
+        assert!(
+            traditional >= pack.rules.len() && simplified >= pack.rules.len(),
+            "{}: examples should mix scripts (traditional {traditional}, simplified {simplified})",
+            pack.name
+        );
+    }
+}
+
+#[test]
+fn test_rules_passes_on_the_builtin_packs() {
+    let out = Command::cargo_bin("huashu")
+        .unwrap()
+        .arg("test-rules")
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for name in builtin::names() {
+        assert!(
+            stdout.contains(&format!("rules/{name}.yaml")),
+            "test-rules did not report {name}:\n{stdout}"
+        );
+    }
+    assert!(stdout.contains("0 个失败"), "{stdout}");
+}

@@ -1,0 +1,206 @@
+//! The labelled corpus: every built-in pack has `tests/corpus/<pack>.tsv` with realistic phrases and
+//! the rule ids a careful reviewer would flag. Asserts per-rule precision and recall, and that clean
+//! phrases rarely draw a warning or error.
+//!
+//! Format: `expected<TAB>scene<TAB>text`, `expected` = comma-separated rule ids or `-`, scene `-` for
+//! common; `#` starts a comment; `\n` and `\t` in text are unescaped.
+
+use huashu::check::{RuleSelection, linter};
+use huashu::{Level, Scene, builtin};
+use std::collections::{BTreeMap, BTreeSet};
+
+const MIN_PRECISION: f64 = 0.95;
+const MIN_RECALL: f64 = 0.90;
+/// At most this share of clean phrases may draw a warning or an error from the file's pack.
+const MAX_CLEAN_ALARMS: f64 = 0.02;
+
+struct Row {
+    line: usize,
+    expected: BTreeSet<String>,
+    scene: Scene,
+    text: String,
+}
+
+fn rows(pack: &str) -> Vec<Row> {
+    let path = format!("{}/tests/corpus/{pack}.tsv", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.splitn(3, '\t');
+        let (Some(expected), Some(scene), Some(text)) = (parts.next(), parts.next(), parts.next())
+        else {
+            panic!("{path}:{}: expected three tab-separated columns", i + 1);
+        };
+        let expected: BTreeSet<String> = if expected.trim() == "-" {
+            BTreeSet::new()
+        } else {
+            expected.split(',').map(|s| s.trim().to_string()).collect()
+        };
+        for id in &expected {
+            assert!(
+                id.starts_with(&format!("{pack}/")),
+                "{path}:{}: {id} is not a rule of {pack}",
+                i + 1
+            );
+        }
+        let scene = match scene.trim() {
+            "-" | "" => Scene::Common,
+            s => Scene::parse(s).unwrap_or_else(|| panic!("{path}:{}: unknown scene {s}", i + 1)),
+        };
+        out.push(Row {
+            line: i + 1,
+            expected,
+            scene,
+            text: text.replace("\\n", "\n").replace("\\t", "\t"),
+        });
+    }
+    out
+}
+
+#[derive(Default, Debug)]
+struct Score {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+fn score(pack: &str, min_rows: usize) {
+    let selection = RuleSelection {
+        packs: vec![pack.to_string()],
+        select: vec![pack.to_string()],
+        ignore: vec![],
+    };
+    let linter = linter(&selection).expect("built-in packs load");
+    let rows = rows(pack);
+    assert!(
+        rows.len() >= min_rows,
+        "{pack}.tsv has {} phrases; at least {min_rows} are needed",
+        rows.len()
+    );
+    let mut scores: BTreeMap<String, Score> = linter
+        .rules
+        .iter()
+        .map(|r| (r.id.clone(), Score::default()))
+        .collect();
+    let mut mistakes = Vec::new();
+    let (mut clean, mut clean_alarms) = (0, 0);
+    for row in &rows {
+        let findings = linter.check_text(&row.text, row.scene);
+        let fired: BTreeSet<String> = findings
+            .iter()
+            .map(|f| linter.rules[f.rule].id.clone())
+            .collect();
+        for id in row.expected.iter().chain(&fired) {
+            assert!(
+                scores.contains_key(id),
+                "{pack}.tsv:{}: unknown rule {id}",
+                row.line
+            );
+        }
+        for (id, s) in scores.iter_mut() {
+            match (row.expected.contains(id), fired.contains(id)) {
+                (true, true) => s.tp += 1,
+                (false, true) => {
+                    s.fp += 1;
+                    mistakes.push(format!("  FP {id} line {}: {}", row.line, row.text));
+                }
+                (true, false) => {
+                    s.fn_ += 1;
+                    mistakes.push(format!("  FN {id} line {}: {}", row.line, row.text));
+                }
+                (false, false) => {}
+            }
+        }
+        if row.expected.is_empty() {
+            clean += 1;
+            if findings
+                .iter()
+                .any(|f| linter.rules[f.rule].level >= Level::Warning)
+            {
+                clean_alarms += 1;
+            }
+        }
+    }
+    let mut table = String::new();
+    let mut failed = Vec::new();
+    for (id, s) in &scores {
+        let precision = if s.tp + s.fp == 0 {
+            1.0
+        } else {
+            s.tp as f64 / (s.tp + s.fp) as f64
+        };
+        let recall = if s.tp + s.fn_ == 0 {
+            1.0
+        } else {
+            s.tp as f64 / (s.tp + s.fn_) as f64
+        };
+        table.push_str(&format!(
+            "{id:<40} tp {:>3} fp {:>3} fn {:>3}  precision {precision:.3}  recall {recall:.3}\n",
+            s.tp, s.fp, s.fn_
+        ));
+        if s.tp + s.fn_ == 0 {
+            failed.push(format!("{id}: no positive phrase in the corpus"));
+        }
+        if precision < MIN_PRECISION {
+            failed.push(format!("{id}: precision {precision:.3} < {MIN_PRECISION}"));
+        }
+        if recall < MIN_RECALL {
+            failed.push(format!("{id}: recall {recall:.3} < {MIN_RECALL}"));
+        }
+    }
+    let alarm_rate = clean_alarms as f64 / clean.max(1) as f64;
+    table.push_str(&format!(
+        "clean phrases with a warning or error: {clean_alarms}/{clean} ({:.1}%)\n",
+        alarm_rate * 100.0
+    ));
+    if alarm_rate > MAX_CLEAN_ALARMS {
+        failed.push(format!(
+            "clean-phrase alarm rate {alarm_rate:.3} > {MAX_CLEAN_ALARMS}"
+        ));
+    }
+    println!("{pack}:\n{table}");
+    assert!(
+        failed.is_empty(),
+        "{pack} corpus below the bar:\n{}\n\n{table}\nmistakes:\n{}",
+        failed.join("\n"),
+        mistakes.join("\n")
+    );
+}
+
+#[test]
+fn every_builtin_pack_has_a_corpus() {
+    for name in builtin::names() {
+        let path = format!("{}/tests/corpus/{name}.tsv", env!("CARGO_MANIFEST_DIR"));
+        assert!(
+            std::path::Path::new(&path).exists(),
+            "missing corpus {path}"
+        );
+    }
+    assert!(
+        builtin::names().contains(&"etiquette"),
+        "the etiquette pack is built in"
+    );
+}
+
+#[test]
+fn etiquette_corpus() {
+    score("etiquette", 300);
+}
+
+#[test]
+fn compliance_corpus() {
+    score("compliance", 150);
+}
+
+#[test]
+fn hygiene_corpus() {
+    score("hygiene", 120);
+}
+
+#[test]
+fn cosmetics_corpus() {
+    score("cosmetics", 60);
+}
