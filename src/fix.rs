@@ -29,6 +29,8 @@ pub struct FileFix {
     pub format: Format,
     /// The path as shown.
     pub name: String,
+    /// The file as read (its text is `before`; it knows how the file was encoded).
+    pub source: Arc<SourceFile>,
     pub before: String,
     pub after: String,
     /// Edits applied.
@@ -327,6 +329,7 @@ pub fn plan(setup: &Setup, read: &Read) -> FileFix {
         path,
         format: read.document.format,
         name,
+        source: read.document.source.clone(),
         before,
         after,
         fixed,
@@ -334,34 +337,38 @@ pub fn plan(setup: &Setup, read: &Read) -> FileFix {
     }
 }
 
-/// Writes a fixed text over the file it came from, in the file's encoding: the bytes are read again
-/// and must still decode to what was checked (the file was not changed meanwhile). A UTF-8 BOM is kept.
-pub fn write_back(path: &Path, before: &str, after: &str) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        path: input::display_path(path),
-        source,
+/// Writes a fixed text over the file `source` was read from, in the file's encoding. The file is read
+/// again and the text as checked must encode back to exactly its bytes: then the file did not change
+/// meanwhile, and re-encoding the fixed text changes no byte outside the fixed spans.
+pub fn write_back(path: &Path, source: &SourceFile, after: &str) -> Result<(), Error> {
+    let shown = input::display_path(path);
+    let io = |e| Error::Io {
+        path: shown.clone(),
+        source: e,
     };
     let original = std::fs::read(path).map_err(io)?;
-    let shown = input::display_path(path);
-    if input::decode(&shown, original.clone()).ok().as_deref() != Some(before) {
+    if encode_like(&original, source, &source.text).as_deref() != Ok(original.as_slice()) {
         return Err(Error::usage(
-            format!("{shown} 在检查期间被修改过，没有写入修复"),
+            format!("{shown} 在检查期间被修改过，或无法按原编码逐字节写回，没有写入修复"),
             Some("请重新运行 huashu check --fix".to_string()),
         ));
     }
-    let bytes = encode_like(&original, after);
+    let bytes = encode_like(&original, source, after)
+        .map_err(|why| Error::usage(format!("{shown}：{why}，没有写入修复"), None))?;
     write_atomic(path, &bytes).map_err(io)
 }
 
-/// A text encoded the way `original` was: UTF-8, with the BOM when it had one.
-fn encode_like(original: &[u8], text: &str) -> Vec<u8> {
+/// A text encoded the way the file was: UTF-8, with the BOM when it had one. This is the one place that
+/// knows encodings: with detected GBK/UTF-16 decoding it encodes with the `SourceFile`'s encoding
+/// instead (and refuses a character that encoding cannot hold).
+fn encode_like(original: &[u8], _source: &SourceFile, text: &str) -> Result<Vec<u8>, String> {
     const BOM: &[u8] = b"\xEF\xBB\xBF";
     let mut out = Vec::with_capacity(text.len() + 3);
     if original.starts_with(BOM) {
         out.extend_from_slice(BOM);
     }
     out.extend_from_slice(text.as_bytes());
-    out
+    Ok(out)
 }
 
 /// Replaces a file's contents through a temporary file in the same directory and a rename, so a
@@ -414,6 +421,19 @@ mod tests {
         assert_eq!(widen_removal(&c, 2..5), 1..5);
         let c: Vec<char> = "好(笑)呀".chars().collect();
         assert_eq!(widen_removal(&c, 1..4), 1..4);
+    }
+
+    #[test]
+    fn write_back_refuses_a_file_changed_since_it_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "\u{feff}你好\r\n").unwrap();
+        let source = SourceFile::new("a.txt", "你好\r\n".to_string());
+        write_back(&path, &source, "您好\r\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), "\u{feff}您好\r\n".as_bytes());
+        // The file now holds 您好: the stale check result must not be written over it.
+        assert!(write_back(&path, &source, "您们好\r\n").is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), "\u{feff}您好\r\n".as_bytes());
     }
 
     #[test]

@@ -175,7 +175,7 @@ fn apply_fixes(
             eprint!("{}", huashu::fix::diff(&f));
             continue;
         }
-        if let Err(e) = huashu::fix::write_back(&f.path, &f.before, &f.after) {
+        if let Err(e) = huashu::fix::write_back(&f.path, &f.source, &f.after) {
             errors.push(e);
             continue;
         }
@@ -239,7 +239,7 @@ fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu:
                     }
                 }
                 for e in &file_errors {
-                    eprint!("{}", output::pretty::render_error(e, color));
+                    eprint!("{}", output::pretty::render_run_error(e, color));
                 }
                 return Ok(if !file_errors.is_empty() {
                     2
@@ -264,7 +264,7 @@ fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu:
                     file.display()
                 );
                 for e in &outcome.file_errors {
-                    eprint!("{}", output::pretty::render_error(e, color));
+                    eprint!("{}", output::pretty::render_run_error(e, color));
                 }
                 return Ok(if outcome.file_errors.is_empty() { 0 } else { 2 });
             }
