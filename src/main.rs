@@ -208,6 +208,16 @@ impl ConfigArgs {
     fn load(&self) -> Result<config::Config, huashu::Error> {
         config::load(self.path.as_deref(), !self.none)
     }
+
+    /// The packs the config enables or disables, plus those named on the command line.
+    fn packs(&self, cli: &[String]) -> Result<Vec<huashu::Pack>, huashu::Error> {
+        let config = self.load()?;
+        let value =
+            |items: &[config::Item]| items.iter().map(|i| i.value.clone()).collect::<Vec<_>>();
+        let mut extra = value(&config.packs);
+        extra.extend(cli.iter().cloned());
+        check::load_packs_except(&extra, &value(&config.disable_packs))
+    }
 }
 
 fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu::Error> {
@@ -300,7 +310,7 @@ fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu:
         }
         Command::Rules { selection } => {
             let selection = selection.into_lib();
-            let packs = check::load_packs(&selection.packs)?;
+            let packs = config.packs(&selection.packs)?;
             let mut listed = Vec::new();
             for name in builtin::names() {
                 if !packs.iter().any(|p| p.name == name) {
@@ -340,7 +350,7 @@ fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu:
                 print(&text);
                 return Ok(0);
             }
-            let mut packs = check::load_packs(&selection.packs)?;
+            let mut packs = config.packs(&selection.packs)?;
             for name in builtin::names() {
                 if !packs.iter().any(|p| p.name == name)
                     && let Some(Ok(p)) = builtin::load(name)

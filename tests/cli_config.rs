@@ -274,3 +274,12 @@ fn init_writes_a_starter_that_loads_and_config_prints_the_effective_one() {
     assert!(out.contains("\"demo/dont-know\": error"), "{out}");
     assert!(out.contains("origin: \"demo.yaml\""), "{out}");
 }
+
+#[test]
+fn rules_and_explain_see_the_config_packs() {
+    let dir = project(&[("huashu.yaml", "packs: [demo.yaml]\n")]);
+    let a = huashu(dir.path(), &["rules"]).success();
+    assert!(String::from_utf8_lossy(&a.get_output().stdout).contains("demo/you"));
+    huashu(dir.path(), &["explain", "demo/you"]).success();
+    huashu(dir.path(), &["explain", "huashu/unused-suppression"]).success();
+}
