@@ -35,7 +35,9 @@ impl Matcher {
             || self.patterns.iter().any(|re| re.is_match(text))
     }
 
-    /// Every match, as byte ranges of `text`, sorted by start; literals first where they tie.
+    /// Every match, as byte ranges of `text`, sorted by start (longest first), overlaps kept: a
+    /// rule's `except` must judge each match before overlapping ones are merged, or a long excepted
+    /// match could hide a short one that is not.
     pub fn find_all(&self, text: &str) -> Vec<Range<usize>> {
         let mut out = Vec::new();
         if let Some(ac) = &self.words {
@@ -49,16 +51,24 @@ impl Matcher {
             );
         }
         out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-        // Overlapping matches of one rule are one finding: keep the first, longest one.
-        let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
-        for r in out {
-            match merged.last() {
-                Some(last) if r.start < last.end => {}
-                _ => merged.push(r),
-            }
-        }
-        merged
+        out
     }
+}
+
+/// Overlapping matches of one rule are one finding: keeps the first, longest of each overlapping run.
+/// `items` must be sorted by start, longest first.
+pub fn drop_overlaps<T>(items: &mut Vec<T>, range: impl Fn(&T) -> Range<usize>) {
+    let mut end = 0;
+    let mut first = true;
+    items.retain(|item| {
+        let r = range(item);
+        if !first && r.start < end {
+            return false;
+        }
+        first = false;
+        end = r.end;
+        true
+    });
 }
 
 #[cfg(test)]
@@ -71,7 +81,10 @@ mod tests {
             &["不知道".to_string()],
             vec![Regex::new("不知道?").unwrap()],
         );
-        assert_eq!(m.find_all("我不知道"), vec![3..12]);
+        let mut all = m.find_all("我不知道");
+        assert_eq!(all, vec![3..12, 3..12]);
+        drop_overlaps(&mut all, |r| r.clone());
+        assert_eq!(all, vec![3..12]);
         assert!(m.is_match("不知"));
         assert!(!m.is_match("知道"));
     }

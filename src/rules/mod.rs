@@ -142,6 +142,8 @@ impl Rule {
 
     /// Runs the rule over each scope of a normalised phrase; hits are byte ranges of the whole view.
     pub fn check(&self, norm: &Normalized, scopes: &[Range<usize>]) -> Vec<Hit> {
+        // Per scope: `unless` silences it; the kind finds matches; `except` drops matches lying inside
+        // one of its matches; what still overlaps is one finding.
         let mut all = Vec::new();
         for scope in scopes {
             let text = &norm.as_str()[scope.clone()];
@@ -175,6 +177,9 @@ impl Rule {
             {
                 let ex = excepted();
                 hits.retain(|h| !inside_any(&h.range, &ex));
+            }
+            if matches!(self.kind, Kind::Forbid(_)) {
+                matcher::drop_overlaps(&mut hits, |h| h.range.clone());
             }
             all.extend(hits.into_iter().map(|mut h| {
                 h.range = h.range.start + scope.start..h.range.end + scope.start;
@@ -228,6 +233,14 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn except_judges_each_match_before_overlaps_merge() {
+        let pack = "pack: t\ndescription: t\nrules:\n  - id: t/x\n    kind: forbid\n    level: warning\n    message: m\n    explain: e\n    source: s\n    patterns: ['我们把[^,]*发', '发过来']\n    except: ['我们把[^,]*发']\n    examples: {bad: [我们把样品发过来], good: [我们把样品发出]}\n";
+        let pack = crate::Pack::parse("t.yaml", pack).unwrap();
+        let hits = crate::linter::rule_hits(&pack.rules[0], "我们把样品发过来", Scene::Common);
+        assert_eq!(hits, vec![5..8]);
+    }
 
     #[test]
     fn splits_sentences_keeping_terminators() {
