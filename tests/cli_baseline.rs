@@ -7,7 +7,11 @@ fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packs/demo.yaml");
     std::fs::copy(demo, dir.path().join("demo.yaml")).unwrap();
-    std::fs::write(dir.path().join("huashu.yaml"), "packs: [demo.yaml]\n").unwrap();
+    std::fs::write(
+        dir.path().join("huashu.yaml"),
+        "packs: [demo.yaml]\nselect: [demo]\n",
+    )
+    .unwrap();
     for (name, text) in files {
         let p = dir.path().join(name);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();

@@ -23,7 +23,7 @@ fn project(config: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
     dir
 }
 
-const BOTH: &str = "packs: [demo.yaml, fixy.yaml]\n";
+const BOTH: &str = "packs: [demo.yaml, fixy.yaml]\nselect: [demo, fixy]\n";
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::cargo_bin("huashu")
@@ -190,7 +190,11 @@ fn fixes_that_feed_each_other_are_not_written() {
         "     map: {乙: 甲}, examples: {bad: [乙], good: [甲]}}\n",
     );
     std::fs::write(dir.path().join("loop.yaml"), loop_pack).unwrap();
-    std::fs::write(dir.path().join("huashu.yaml"), "packs: [loop.yaml]\n").unwrap();
+    std::fs::write(
+        dir.path().join("huashu.yaml"),
+        "packs: [loop.yaml]\nselect: [loop]\n",
+    )
+    .unwrap();
     let (_, _, err) = run(dir.path(), &["check", "--fix", "a.txt"]);
     assert_eq!(read(dir.path(), "a.txt"), "甲\n".as_bytes());
     assert!(err.contains("多轮修复后仍在变化"), "{err}");

@@ -8,7 +8,11 @@ fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packs/demo.yaml");
     std::fs::copy(demo, dir.path().join("demo.yaml")).unwrap();
-    std::fs::write(dir.path().join("huashu.yaml"), "packs: [demo.yaml]\n").unwrap();
+    std::fs::write(
+        dir.path().join("huashu.yaml"),
+        "packs: [demo.yaml]\nselect: [demo]\n",
+    )
+    .unwrap();
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
@@ -124,13 +128,13 @@ fn unused_is_not_reported_for_a_rule_that_does_not_run_and_can_be_ignored() {
     )]);
     std::fs::write(
         dir.path().join("huashu.yaml"),
-        "packs: [demo.yaml]\nignore: [demo/dont-know]\n",
+        "packs: [demo.yaml]\nselect: [demo]\nignore: [demo/dont-know]\n",
     )
     .unwrap();
     assert_eq!(findings(dir.path(), "a.txt").1.len(), 0);
     std::fs::write(
         dir.path().join("huashu.yaml"),
-        "packs: [demo.yaml]\nignore: [huashu/unused-suppression]\n",
+        "packs: [demo.yaml]\nselect: [demo]\nignore: [huashu/unused-suppression]\n",
     )
     .unwrap();
     assert_eq!(findings(dir.path(), "a.txt").1.len(), 0);
