@@ -8,7 +8,6 @@ use crate::linter::Linter;
 use crate::pack::Pack;
 use crate::phrase::Phrase;
 use crate::report::Report;
-use crate::rules::Level;
 use crate::source::SourceFile;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -129,30 +128,14 @@ pub fn diagnostics(
     phrase: &Phrase,
     out: &mut Vec<Diagnostic>,
 ) {
-    diagnostics_with(linter, None, source, phrase, out)
-}
-
-/// Like `diagnostics`, with the level each rule runs at in this file (`None`: off there), as a
-/// config and its per-path overrides decide; without `levels` every rule runs at its own level.
-pub fn diagnostics_with(
-    linter: &Linter,
-    levels: Option<&[Option<Level>]>,
-    source: &Arc<SourceFile>,
-    phrase: &Phrase,
-    out: &mut Vec<Diagnostic>,
-) {
-    let level_of = |i: usize| match levels {
-        None => Some(linter.rules[i].level),
-        Some(l) => l.get(i).copied().flatten(),
-    };
-    for f in linter.check_text_with(&phrase.text, phrase.scene, |i| level_of(i).is_some()) {
+    for f in linter.check_phrase(phrase) {
         let rule = &linter.rules[f.rule];
         let span = phrase.source_range(f.chars.clone());
         let start = source.position(span.start);
         let end = source.position(span.end);
         out.push(Diagnostic {
             rule: rule.id.clone(),
-            severity: level_of(f.rule).unwrap_or(rule.level),
+            severity: rule.level,
             path: source.name.clone(),
             line: start.line,
             column: start.column,

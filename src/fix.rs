@@ -10,6 +10,7 @@
 
 use crate::error::Error;
 use crate::input::{self, Format, Input};
+use crate::linter::Linter;
 use crate::phrase::Phrase;
 use crate::rules::Fix;
 use crate::setup::{Read, Setup};
@@ -142,16 +143,9 @@ fn widen_removal(chars: &[char], r: Range<usize>) -> Range<usize> {
 }
 
 /// The fixable edits on one phrase: non-overlapping, in order, suppressed findings left out.
-fn phrase_edits(
-    setup: &Setup,
-    levels: &[Option<crate::rules::Level>],
-    phrase: &Phrase,
-) -> Vec<Edit> {
-    let linter = &setup.linter;
-    let findings = linter.check_text_with(&phrase.text, phrase.scene, |i| {
-        levels.get(i).copied().flatten().is_some()
-            && matches!(linter.rules[i].fix(), Some(Fix::Safe | Fix::Remove))
-    });
+/// `linter` holds the fixable rules that run on the phrase's file.
+fn phrase_edits(linter: &Linter, phrase: &Phrase) -> Vec<Edit> {
+    let findings = linter.check_phrase(phrase);
     let chars: Vec<char> = phrase.text.chars().collect();
     let mut out: Vec<Edit> = Vec::new();
     for f in findings {
@@ -198,16 +192,14 @@ fn apply_chars(text: &str, edits: &[Edit]) -> String {
 fn round(setup: &Setup, read: &Read, skipped: &mut Vec<(usize, String)>) -> (String, usize) {
     let doc = &read.document;
     let text = &doc.source.text;
-    let profile = match &read.input {
-        Input::File { path, .. } => setup.profile_for(Some(path)),
-        Input::Stdin => setup.profile_for(None),
-    };
-    let levels = &profile.levels[..setup.linter.rules.len()];
+    let linter = setup.linter_where(&setup.profile_of(read), |r| {
+        matches!(r.fix(), Some(Fix::Safe | Fix::Remove))
+    });
     // Source edits (byte range, new bytes) and the text each phrase should read afterwards.
     let mut source_edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut expected = Vec::with_capacity(doc.phrases.len());
     for phrase in &doc.phrases {
-        let edits = phrase_edits(setup, levels, phrase);
+        let edits = phrase_edits(&linter, phrase);
         if edits.is_empty() {
             expected.push(phrase.text.clone());
             continue;

@@ -66,21 +66,10 @@ impl Linter {
 
     /// Findings for a text used in a scene, sorted by position then rule order.
     pub fn check_text(&self, text: &str, scene: Scene) -> Vec<Finding> {
-        self.check_text_with(text, scene, |_| true)
-    }
-
-    /// Like `check_text`, running only the rules `on` accepts (by index): a config override selects
-    /// among the compiled rules per file instead of compiling a linter per file.
-    pub fn check_text_with(
-        &self,
-        text: &str,
-        scene: Scene,
-        on: impl Fn(usize) -> bool,
-    ) -> Vec<Finding> {
         let prepared = Prepared::new(text);
         let mut out = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            if on(i) && rule.applies_to(scene) {
+            if rule.applies_to(scene) {
                 prepared.run(rule, i, &mut out);
             }
         }

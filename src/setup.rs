@@ -262,6 +262,39 @@ impl Setup {
         resolve(&self.ids, &select, &ignore, &levels)
     }
 
+    /// The linter for a profile: the rules it runs, at its levels. The compiled rules are shared (their
+    /// automata and regexes are reference-counted), never recompiled.
+    pub fn linter_for(&self, profile: &Profile) -> Linter {
+        self.linter_where(profile, |_| true)
+    }
+
+    /// Like `linter_for`, with only the rules `keep` accepts (`--fix` wants the fixable ones).
+    pub fn linter_where(
+        &self,
+        profile: &Profile,
+        keep: impl Fn(&crate::rules::Rule) -> bool,
+    ) -> Linter {
+        let rules = self
+            .linter
+            .rules
+            .iter()
+            .zip(&profile.levels)
+            .filter_map(|(r, level)| {
+                let level = (*level)?;
+                keep(r).then(|| crate::rules::Rule { level, ..r.clone() })
+            })
+            .collect();
+        Linter::new(rules)
+    }
+
+    /// The profile of a read document.
+    pub fn profile_of(&self, read: &Read) -> Profile {
+        match &read.input {
+            Input::File { path, .. } => self.profile_for(Some(path)),
+            Input::Stdin => self.profile_for(None),
+        }
+    }
+
     /// Whether a rule id or pack name names a rule of any loaded or built-in pack.
     pub fn is_known(&self, name: &str) -> bool {
         self.known.contains(name)
@@ -351,11 +384,17 @@ impl Setup {
 
     /// The findings on documents, each with its file's profile, after suppressions.
     pub fn lint(&self, reads: &[Read]) -> Vec<Diagnostic> {
-        let profiles: Vec<Profile> = reads
+        let profiles: Vec<Profile> = reads.iter().map(|r| self.profile_of(r)).collect();
+        // One linter per distinct profile (few: the combinations of overrides that match files).
+        let mut distinct: Vec<(&Profile, Linter)> = Vec::new();
+        let linter_of: Vec<usize> = profiles
             .iter()
-            .map(|r| match &r.input {
-                Input::File { path, .. } => self.profile_for(Some(path)),
-                Input::Stdin => self.profile_for(None),
+            .map(|p| match distinct.iter().position(|(q, _)| *q == p) {
+                Some(i) => i,
+                None => {
+                    distinct.push((p, self.linter_for(p)));
+                    distinct.len() - 1
+                }
             })
             .collect();
         // lint_documents_with takes documents by slice; borrow them out of the reads.
@@ -365,13 +404,7 @@ impl Setup {
         let mut out = check::lint_documents_with(&documents, |i, source, phrase, out| {
             let profile = &profiles[i];
             let mut found = Vec::new();
-            check::diagnostics_with(
-                &self.linter,
-                Some(&profile.levels[..n]),
-                source,
-                phrase,
-                &mut found,
-            );
+            check::diagnostics(&distinct[linter_of[i]].1, source, phrase, &mut found);
             if !phrase.allow.is_empty() {
                 let enabled = |s: &str| self.enabled_in(profile, s);
                 let ctx = suppress::Context {
