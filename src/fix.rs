@@ -257,6 +257,10 @@ fn round(setup: &Setup, read: &Read, skipped: &mut Vec<(usize, String)>) -> (Str
         at = r.end;
     }
     out.push_str(&text[at..]);
+    if !writable(doc.format) {
+        // Never written (a workbook's text is synthetic and cannot be parsed back): only shown.
+        return (out, source_edits.len());
+    }
     // The fixed file must read back as exactly the phrases expected.
     let check = Arc::new(SourceFile::new(doc.source.name.clone(), out.clone()));
     let reread: Option<Vec<String>> = input::parse(check, doc.format)
@@ -283,6 +287,7 @@ pub fn plan(setup: &Setup, read: &Read) -> FileFix {
     let mut skipped = Vec::new();
     let mut current: Option<Read> = None;
     let mut settled = false;
+    let mut after = before.clone();
     for _ in 0..MAX_ROUNDS {
         let r = current.as_ref().unwrap_or(read);
         let mut round_skipped = Vec::new();
@@ -294,6 +299,12 @@ pub fn plan(setup: &Setup, read: &Read) -> FileFix {
             break;
         }
         fixed += n;
+        after = text.clone();
+        if !writable(read.document.format) {
+            // What a workbook would change is shown once; it is never written, so no second round.
+            settled = true;
+            break;
+        }
         let source = Arc::new(SourceFile::new(name.clone(), text));
         let Ok(mut document) = input::parse(source, read.document.format) else {
             break;
@@ -311,12 +322,9 @@ pub fn plan(setup: &Setup, read: &Read) -> FileFix {
             1,
             "多轮修复后仍在变化（替换写法又触发了规则），整个文件未自动修改".to_string(),
         ));
-        current = None;
+        after = before.clone();
         fixed = 0;
     }
-    let after = current
-        .map(|r| r.document.source.text.clone())
-        .unwrap_or_else(|| before.clone());
     FileFix {
         path,
         format: read.document.format,
