@@ -87,7 +87,23 @@ impl Setup {
                 ));
             }
         }
-        let mut extra = strings(&config.packs);
+        let mut extra = Vec::new();
+        for p in &config.packs {
+            // A config's pack paths are resolved already (relative to the working directory).
+            if crate::builtin::text(&p.value).is_some() || Path::new(&p.value).is_file() {
+                extra.push(p.value.clone());
+            } else {
+                fail(config.error_at(
+                    p,
+                    format!("找不到规则包 {}", p.value),
+                    "既不是内置规则包，也不是存在的文件",
+                    Some(format!(
+                        "内置规则包：{}；文件路径相对于配置文件所在的目录",
+                        crate::builtin::names().join("、")
+                    )),
+                ));
+            }
+        }
         extra.extend(cli.packs.iter().cloned());
         let packs = check::load_packs_except(&extra, &strings(&config.disable_packs))?;
         let mut known: HashSet<String> = HashSet::new();

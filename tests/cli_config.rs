@@ -252,10 +252,12 @@ fn bad_values_are_errors_at_their_place() {
 }
 
 #[test]
-fn a_pack_file_that_is_missing_is_an_io_error() {
+fn a_pack_that_does_not_exist_is_an_error_at_its_line() {
     let dir = project(&[("huashu.yaml", "packs: [nope.yaml]\n"), ("a.txt", "好\n")]);
     let a = huashu(dir.path(), &["check", "a.txt"]).code(2);
-    assert!(stderr(&a).contains("nope.yaml"));
+    let err = stderr(&a);
+    assert!(err.contains("找不到规则包 nope.yaml"), "{err}");
+    assert!(err.contains("huashu.yaml:1:9"), "{err}");
 }
 
 #[test]
