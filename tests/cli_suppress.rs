@@ -196,3 +196,21 @@ fn a_yaml_allow_that_is_not_a_list_points_at_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("b.yaml:5:"));
 }
+
+#[test]
+#[ignore = "needs Markdown input from the formats branch (then setup::comment_style maps Md to Html)"]
+fn markdown_html_comment_suppresses_the_next_item() {
+    let dir = project(&[(
+        "a.md",
+        concat!(
+            "# 欢迎语\n\n",
+            "<!-- huashu-allow: demo/you -- 品牌口吻 -->\n",
+            "- 你好\n",
+            "- 你好\n\n",
+            "<!-- huashu-allow: demo/dont-know -- 以前有问题 -->\n",
+            "- 谢谢\n",
+        ),
+    )]);
+    let (_, f) = findings(dir.path(), "a.md");
+    assert_eq!(rules(&f), vec!["5 demo/you", "7 huashu/unused-suppression"]);
+}
