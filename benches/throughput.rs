@@ -84,6 +84,7 @@ fn main() {
         diagnostics,
         files: 1,
         phrases: lines,
+        ..Default::default()
     };
     let (t_render, out) = time(3, || huashu::output::pretty::render(&report, false));
     println!(

@@ -3,7 +3,7 @@
 use crate::builtin;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, LocatedError};
-use crate::input::{self, Document, Input};
+use crate::input::{self, Document, Input, ReadOptions};
 use crate::linter::Linter;
 use crate::pack::Pack;
 use crate::phrase::Phrase;
@@ -95,30 +95,35 @@ pub fn linter(selection: &RuleSelection) -> Result<Linter, Error> {
 }
 
 /// Reads one input into a document. Errors name the file (and the line and column where there is one).
+/// `None` for a binary file met while walking a directory: skipped, and counted in the summary.
 pub fn read(
     input: &Input,
+    options: &ReadOptions,
     stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
-) -> Result<Document, Error> {
-    let (name, bytes, format) = match input {
+) -> Result<Option<Document>, Error> {
+    let (name, bytes, format, explicit) = match input {
         Input::Stdin => {
             let bytes = stdin().map_err(|source| Error::Io {
                 path: "<stdin>".into(),
                 source,
             })?;
-            ("<stdin>".to_string(), bytes, input::Format::Txt)
+            let format = options.format.unwrap_or(input::Format::Txt);
+            ("<stdin>".to_string(), bytes, format, true)
         }
-        Input::File { path, format } => {
+        Input::File {
+            path,
+            format,
+            explicit,
+        } => {
             let name = input::display_path(path);
             let bytes = std::fs::read(path).map_err(|source| Error::Io {
                 path: name.clone(),
                 source,
             })?;
-            (name, bytes, *format)
+            (name, bytes, *format, *explicit)
         }
     };
-    let text = input::decode(&name, bytes)?;
-    let source = Arc::new(SourceFile::new(name, text));
-    Ok(input::parse(source, format)?)
+    input::read_bytes(name, bytes, format, options, explicit)
 }
 
 /// Places a linter's findings on a phrase in its file.
@@ -133,6 +138,7 @@ pub fn diagnostics(
         let span = phrase.source_range(f.chars.clone());
         let start = source.position(span.start);
         let end = source.position(span.end);
+        let cell = source.cell_at(span.start);
         out.push(Diagnostic {
             rule: rule.id.clone(),
             severity: rule.level,
@@ -154,6 +160,9 @@ pub fn diagnostics(
             suggestions: f.suggestions,
             quick_code: phrase.code.clone(),
             fix: rule.fix(),
+            encoding: source.encoding.map(|e| e.name()),
+            sheet: cell.map(|c| c.sheet.to_string()),
+            cell: cell.map(|c| c.reference()),
             span,
             source: source.clone(),
         });
@@ -174,12 +183,24 @@ pub fn run(
     paths: &[PathBuf],
     stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
 ) -> Result<Outcome, Error> {
-    let inputs = input::collect(paths)?;
+    run_with(linter, paths, &ReadOptions::default(), stdin)
+}
+
+/// [`run`], with `--input-format` and `--encoding` applied.
+pub fn run_with(
+    linter: &Linter,
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
+) -> Result<Outcome, Error> {
+    let collected = input::collect_with(paths, options)?;
     let mut outcome = Outcome::default();
+    outcome.report.skipped = collected.skipped;
     let mut documents = Vec::new();
-    for input in &inputs {
-        match read(input, stdin) {
-            Ok(doc) => documents.push(doc),
+    for input in &collected.inputs {
+        match read(input, options, stdin) {
+            Ok(Some(doc)) => documents.push(doc),
+            Ok(None) => outcome.report.skipped += 1,
             Err(e) => outcome.file_errors.push(e),
         }
     }
@@ -235,9 +256,8 @@ where
             .flat_map(|h| h.join().expect("lint thread panicked"))
             .collect()
     });
-    // Chunks are in order already; a stable sort keeps rule order among equal positions.
-    out.sort_by(|a, b| {
-        (a.path.as_str(), a.line, a.column).cmp(&(b.path.as_str(), b.line, b.column))
-    });
+    // Chunks are in order already; a stable sort keeps rule order among equal positions. Byte order
+    // is line order in text files, and sheet-then-row order in workbooks.
+    out.sort_by(|a, b| (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start)));
     out
 }

@@ -68,12 +68,23 @@ impl Context {
             .chars()
             .rev()
             .find(|c| !matches!(c, ' ' | '\u{3000}'));
-        match format {
-            Format::Txt => Context::Plain,
-            Format::Csv | Format::Tsv => match before {
+        let delimiter = match format {
+            Format::Csv => Some(crate::input::csv::sniff_delimiter(text)),
+            Format::Tsv => Some('\t'),
+            // Excel's "Unicode text" export: a tab-separated table in a .txt.
+            Format::Txt if crate::input::csv::is_tsv_table(text) => Some('\t'),
+            _ => None,
+        };
+        if let Some(delimiter) = delimiter {
+            return match before {
                 Some('"') => Context::CsvQuoted,
-                _ => Context::CsvPlain(if format == Format::Csv { ',' } else { '\t' }),
-            },
+                _ => Context::CsvPlain(delimiter),
+            };
+        }
+        match format {
+            Format::Txt | Format::Md | Format::Xlsx | Format::Xls | Format::Csv | Format::Tsv => {
+                Context::Plain
+            }
             Format::Yaml | Format::Json => match before {
                 Some('"') => Context::DoubleQuoted,
                 Some('\'') => Context::SingleQuoted,
@@ -115,7 +126,8 @@ impl Context {
 /// it would change.
 pub fn writable(format: Format) -> bool {
     match format {
-        Format::Txt | Format::Yaml | Format::Json | Format::Csv | Format::Tsv => true,
+        Format::Txt | Format::Yaml | Format::Json | Format::Csv | Format::Tsv | Format::Md => true,
+        Format::Xlsx | Format::Xls => false,
     }
 }
 
@@ -361,14 +373,11 @@ pub fn write_back(path: &Path, source: &SourceFile, after: &str) -> Result<(), E
 /// A text encoded the way the file was: UTF-8, with the BOM when it had one. This is the one place that
 /// knows encodings: with detected GBK/UTF-16 decoding it encodes with the `SourceFile`'s encoding
 /// instead (and refuses a character that encoding cannot hold).
-fn encode_like(original: &[u8], _source: &SourceFile, text: &str) -> Result<Vec<u8>, String> {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    let mut out = Vec::with_capacity(text.len() + 3);
-    if original.starts_with(BOM) {
-        out.extend_from_slice(BOM);
-    }
-    out.extend_from_slice(text.as_bytes());
-    Ok(out)
+fn encode_like(_original: &[u8], source: &SourceFile, text: &str) -> Result<Vec<u8>, String> {
+    let encoding = source
+        .encoding
+        .ok_or_else(|| "这种文件不会被改写".to_string())?;
+    crate::input::encoding::encode(text, &encoding).map_err(|e| e.to_string())
 }
 
 /// Replaces a file's contents through a temporary file in the same directory and a rename, so a
@@ -398,12 +407,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// `a/NAME` as git writes it; an absolute path keeps its own leading `/`.
+fn prefixed(side: &str, name: &str) -> String {
+    if name.starts_with('/') {
+        format!("{side}{name}")
+    } else {
+        format!("{side}/{name}")
+    }
+}
+
 /// A unified diff of a file's fix, for `--diff`.
 pub fn diff(fix: &FileFix) -> String {
     similar::TextDiff::from_lines(&fix.before, &fix.after)
         .unified_diff()
         .context_radius(2)
-        .header(&format!("a/{}", fix.name), &format!("b/{}", fix.name))
+        .header(&prefixed("a", &fix.name), &prefixed("b", &fix.name))
         .to_string()
 }
 
@@ -428,7 +446,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.txt");
         std::fs::write(&path, "\u{feff}你好\r\n").unwrap();
-        let source = SourceFile::new("a.txt", "你好\r\n".to_string());
+        let utf8_bom = crate::input::encoding::TextEncoding {
+            bom: true,
+            ..crate::input::encoding::TextEncoding::UTF8
+        };
+        let source = SourceFile::new("a.txt", "你好\r\n".to_string()).with_encoding(utf8_bom);
         write_back(&path, &source, "您好\r\n").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), "\u{feff}您好\r\n".as_bytes());
         // The file now holds 您好: the stale check result must not be written over it.

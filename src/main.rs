@@ -36,8 +36,16 @@ enum Color {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// For people: each finding under its source line
     Pretty,
+    /// One JSON document, for programs
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions annotations
+    Github,
+    /// JUnit XML, for CI test reports
+    Junit,
 }
 
 #[derive(clap::Args)]
@@ -65,7 +73,7 @@ impl Selection {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check phrase files (.txt .yaml .yml .json .csv .tsv, directories, or - for stdin)
+    /// Check phrase files (.txt .yaml .yml .json .csv .tsv .xlsx .xls .md, directories, or - for stdin)
     Check {
         /// Files or directories to check
         #[arg(default_value = ".")]
@@ -90,6 +98,15 @@ enum Command {
         /// Show the fixes as a diff without writing them (exit 1 when there is something to fix)
         #[arg(long, conflicts_with = "fix")]
         diff: bool,
+        /// Count findings per rule (pretty: instead of each finding; json: adds "statistics")
+        #[arg(long)]
+        statistics: bool,
+        /// Read files named explicitly (and stdin) as this format: txt yaml json csv tsv xlsx xls md
+        #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
+        input_format: Option<huashu::input::Format>,
+        /// Decode text files with this encoding instead of detecting it (utf-8, utf-16le, gbk, gb18030, big5, ...)
+        #[arg(long, value_name = "ENCODING")]
+        encoding: Option<String>,
     },
     /// List every rule: id, level, kind, scenes, message
     Rules {
@@ -145,6 +162,15 @@ fn main() -> ExitCode {
     }
 }
 
+fn parse_input_format(s: &str) -> Result<huashu::input::Format, String> {
+    huashu::input::Format::from_name(s).ok_or_else(|| {
+        format!(
+            "不认识的格式 {s}，可用：{}",
+            huashu::input::Format::NAMES.join("、")
+        )
+    })
+}
+
 fn print(s: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (huashu check | head) is not an error worth a panic.
@@ -175,11 +201,23 @@ fn apply_fixes(
             eprint!("{}", huashu::fix::diff(&f));
             continue;
         }
-        if let Err(e) = huashu::fix::write_back(&f.path, &f.source, &f.after) {
-            errors.push(e);
-            continue;
+        match huashu::fix::write_back(&f.path, &f.source, &f.after) {
+            Ok(()) => {}
+            // Not writing is a failure of the run; a fix the file cannot hold is only left undone.
+            Err(e @ huashu::Error::Io { .. }) => {
+                errors.push(e);
+                continue;
+            }
+            Err(e) => {
+                eprint!("{}", output::pretty::render_error(&e, false));
+                continue;
+            }
         }
-        let source = std::sync::Arc::new(huashu::source::SourceFile::new(f.name.clone(), f.after));
+        let mut fixed = huashu::source::SourceFile::new(f.name.clone(), f.after);
+        if let Some(encoding) = f.source.encoding {
+            fixed = fixed.with_encoding(encoding);
+        }
+        let source = std::sync::Arc::new(fixed);
         match huashu::input::parse(source, f.format) {
             Ok(mut document) => {
                 r.orphans = setup.prepare(&mut document);
@@ -231,8 +269,27 @@ fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu:
             write_baseline,
             fix,
             diff,
+            statistics,
+            input_format,
+            encoding,
         } => {
-            let setup = Setup::new(config.load()?, &selection.into_lib(), max_warnings)?;
+            if statistics && !matches!(format, Format::Pretty | Format::Json) {
+                return Err(huashu::Error::usage(
+                    "--statistics 只能与 --format pretty 或 --format json 一起使用",
+                    Some(
+                        "SARIF、GitHub 和 JUnit 格式需要逐条结果，请去掉 --statistics".to_string(),
+                    ),
+                ));
+            }
+            let options = huashu::input::ReadOptions {
+                format: input_format,
+                encoding: encoding
+                    .as_deref()
+                    .map(huashu::input::encoding::by_label)
+                    .transpose()?,
+            };
+            let mut setup = Setup::new(config.load()?, &selection.into_lib(), max_warnings)?;
+            setup.read_options = options;
             let mut stdin = || {
                 let mut buf = Vec::new();
                 std::io::stdin().read_to_end(&mut buf).map(|_| buf)
@@ -295,9 +352,19 @@ fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu:
                     );
                 }
             }
+            let report = &outcome.report;
             let rendered = match format {
-                Format::Pretty => output::pretty::render(&outcome.report, color),
-                Format::Json => output::json::render(&outcome.report),
+                Format::Pretty if statistics => output::statistics::render(report),
+                Format::Pretty => output::pretty::render(report, color),
+                Format::Json if statistics => output::json::render_with_statistics(report),
+                Format::Json => output::json::render(report),
+                Format::Sarif => output::sarif::render(
+                    report,
+                    &setup.reported_rules(report),
+                    &outcome.file_errors,
+                ),
+                Format::Github => output::github::render(report),
+                Format::Junit => output::junit::render(report),
             };
             print(&rendered);
             for e in &outcome.file_errors {

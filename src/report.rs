@@ -9,6 +9,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
     pub phrases: usize,
+    /// Files met while walking directories that are not phrase files (unknown formats, binary).
+    pub skipped: usize,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
@@ -18,6 +20,7 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    pub skipped: usize,
 }
 
 impl Report {
@@ -29,6 +32,7 @@ impl Report {
             errors: count(Level::Error),
             warnings: count(Level::Warning),
             infos: count(Level::Info),
+            skipped: self.skipped,
         }
     }
 
@@ -47,7 +51,10 @@ impl Report {
 impl Summary {
     /// The one-line summary in Chinese.
     pub fn line(&self) -> String {
-        let head = format!("共检查 {} 个文件、{} 条话术", self.files, self.phrases);
+        let mut head = format!("共检查 {} 个文件、{} 条话术", self.files, self.phrases);
+        if self.skipped > 0 {
+            head.push_str(&format!("（跳过 {} 个非话术文件）", self.skipped));
+        }
         if self.errors + self.warnings + self.infos == 0 {
             return format!("{head}，没有发现问题。");
         }

@@ -45,6 +45,10 @@ pub struct Setup {
     known: HashSet<String>,
     builtin_known: OnceLock<HashSet<String>>,
     pub max_warnings: Option<usize>,
+    /// `--input-format` and `--encoding`.
+    pub read_options: input::ReadOptions,
+    /// Files skipped while reading (binary files met in directories, unknown formats).
+    skipped: std::sync::atomic::AtomicUsize,
 }
 
 /// A document with the suppressions in it that stand before no phrase.
@@ -224,6 +228,8 @@ impl Setup {
             known,
             builtin_known: OnceLock::new(),
             max_warnings,
+            read_options: input::ReadOptions::default(),
+            skipped: std::sync::atomic::AtomicUsize::new(0),
             config: CliMerged { select, ignore }.into_config(config),
         })
     }
@@ -303,6 +309,20 @@ impl Setup {
         Linter::new(rules)
     }
 
+    /// The rules a report describes (SARIF's rule list): those that run at the top level, at its
+    /// levels, plus any an override turned on that has findings.
+    pub fn reported_rules(&self, report: &crate::report::Report) -> Vec<crate::rules::Rule> {
+        let mut rules = self.linter_for(&self.base).rules;
+        for d in &report.diagnostics {
+            if !rules.iter().any(|r| r.id == d.rule)
+                && let Some(r) = self.linter.rules.iter().find(|r| r.id == d.rule)
+            {
+                rules.push(r.clone());
+            }
+        }
+        rules
+    }
+
     /// The profile of a read document.
     pub fn profile_of(&self, read: &Read) -> Profile {
         match &read.input {
@@ -339,7 +359,11 @@ impl Setup {
     /// Expands paths into inputs, leaving out excluded files and config files (a config is YAML, but
     /// never a phrasebook).
     pub fn inputs(&self, paths: &[PathBuf]) -> Result<Vec<Input>, Error> {
-        Ok(input::collect(paths)?
+        let collected = input::collect_with(paths, &self.read_options)?;
+        self.skipped
+            .fetch_add(collected.skipped, std::sync::atomic::Ordering::Relaxed);
+        Ok(collected
+            .inputs
             .into_iter()
             .filter(|i| match i {
                 Input::File { path, .. } => {
@@ -359,14 +383,18 @@ impl Setup {
         &self,
         input: &Input,
         stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
-    ) -> Result<Read, Error> {
-        let mut document = check::read(input, stdin)?;
+    ) -> Result<Option<Read>, Error> {
+        let Some(mut document) = check::read(input, &self.read_options, stdin)? else {
+            self.skipped
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(None);
+        };
         let orphans = self.prepare(&mut document);
-        Ok(Read {
+        Ok(Some(Read {
             input: input.clone(),
             document,
             orphans,
-        })
+        }))
     }
 
     /// Scene keywords and comment suppressions for a freshly parsed document; returns the orphaned
@@ -461,7 +489,8 @@ impl Setup {
         let mut errors = Vec::new();
         for input in self.inputs(paths)? {
             match self.read(&input, stdin) {
-                Ok(r) => reads.push(r),
+                Ok(Some(r)) => reads.push(r),
+                Ok(None) => {}
                 Err(e) => errors.push(e),
             }
         }
@@ -484,6 +513,7 @@ impl Setup {
             ..Outcome::default()
         };
         outcome.report.files = reads.len();
+        outcome.report.skipped = self.skipped.load(std::sync::atomic::Ordering::Relaxed);
         outcome.report.phrases = reads.iter().map(|r| r.document.phrases.len()).sum();
         outcome.report.diagnostics = self.lint(reads);
         outcome
@@ -563,7 +593,10 @@ fn levels_inline(levels: &[(Item, Option<Level>)], q: &dyn Fn(&str) -> String) -
 fn comment_style(format: Format) -> Option<CommentStyle> {
     match format {
         Format::Txt => Some(CommentStyle::Hash),
-        Format::Yaml | Format::Json | Format::Csv | Format::Tsv => None,
+        Format::Md => Some(CommentStyle::Html),
+        Format::Yaml | Format::Json | Format::Csv | Format::Tsv | Format::Xlsx | Format::Xls => {
+            None
+        }
     }
 }
 

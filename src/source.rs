@@ -1,15 +1,49 @@
 //! A phrase file's decoded text with a line index, so positions are found by binary search instead of a
 //! rescan, and miette can draw snippets from it quickly.
 
+use crate::input::encoding::TextEncoding;
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as the user gave it (or as found while walking), shown in every report.
     pub name: String,
     pub text: String,
+    /// How the file's bytes were decoded; `None` for workbooks, whose text is synthetic.
+    pub encoding: Option<TextEncoding>,
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
+    /// For a workbook: the cell each stretch of the synthetic text came from, in text order.
+    cells: Vec<CellSpan>,
+}
+
+/// A spreadsheet cell whose text stands at `start..end` of a workbook's synthetic source text.
+/// Positions in it are reported as line = row, column = character offset within the cell.
+#[derive(Debug, Clone)]
+pub struct CellSpan {
+    pub start: usize,
+    pub end: usize,
+    pub sheet: Arc<str>,
+    /// 1-based row number, as Excel shows it.
+    pub row: u32,
+    /// 0-based column index (0 is column A).
+    pub column: u32,
+}
+
+impl CellSpan {
+    /// The cell's A1-style reference, e.g. `B12`.
+    pub fn reference(&self) -> String {
+        let mut letters = Vec::new();
+        let mut n = self.column + 1;
+        while n > 0 {
+            let rem = (n - 1) % 26;
+            letters.push(b'A' + rem as u8);
+            n = (n - 1) / 26;
+        }
+        letters.reverse();
+        format!("{}{}", String::from_utf8(letters).expect("ASCII"), self.row)
+    }
 }
 
 /// A 1-based line and a 1-based column counted in characters.
@@ -26,8 +60,29 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             text,
+            encoding: None,
             line_starts,
+            cells: Vec::new(),
         }
+    }
+
+    /// Records how the file was decoded (so it can be written back the same way).
+    pub fn with_encoding(mut self, encoding: TextEncoding) -> Self {
+        self.encoding = Some(encoding);
+        self
+    }
+
+    /// A workbook's synthetic text and the cells it is made of (sorted by `start`, not overlapping).
+    pub fn with_cells(name: impl Into<String>, text: String, cells: Vec<CellSpan>) -> Self {
+        let mut f = SourceFile::new(name, text);
+        f.cells = cells;
+        f
+    }
+
+    /// The cell holding a byte offset of a workbook's text (its end counts as inside).
+    pub fn cell_at(&self, byte: usize) -> Option<&CellSpan> {
+        let i = self.cells.partition_point(|c| c.start <= byte);
+        self.cells[..i].last().filter(|c| byte <= c.end)
     }
 
     /// 0-based line index of a byte offset.
@@ -40,6 +95,12 @@ impl SourceFile {
 
     /// The line and character column of a byte offset.
     pub fn position(&self, byte: usize) -> Position {
+        if let Some(cell) = self.cell_at(byte) {
+            return Position {
+                line: cell.row as usize,
+                column: self.text[cell.start..byte].chars().count() + 1,
+            };
+        }
         let line = self.line_index(byte);
         let start = self.line_starts[line];
         let column = self.text[start..byte].chars().count() + 1;
@@ -74,6 +135,29 @@ impl SourceCode for SourceFile {
         if end > self.text.len() {
             return Err(MietteError::OutOfBounds);
         }
+        if let Some(cell) = self.cell_at(start) {
+            // A cell is shown alone, without context (its neighbours in the synthetic text are
+            // unrelated cells), named by sheet and reference and numbered by its row. Of a cell with
+            // line breaks only the lines the span touches are shown, so no other row number appears.
+            let cell_text = &self.text[cell.start..cell.end];
+            let from = cell.start
+                + cell_text[..start - cell.start]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+            let to = cell.start
+                + cell_text[end.min(cell.end) - cell.start..]
+                    .find('\n')
+                    .map_or(cell_text.len(), |i| end.min(cell.end) - cell.start + i);
+            let data = &self.text[from..to];
+            return Ok(Box::new(MietteSpanContents::new_named(
+                format!("{} {}!{}", self.name, cell.sheet, cell.reference()),
+                data.as_bytes(),
+                (from, to - from).into(),
+                cell.row as usize - 1,
+                self.text[cell.start..start].chars().count(),
+                data.split('\n').count(),
+            )));
+        }
         let first = self.line_index(start).saturating_sub(context_lines_before);
         let last_of_span = self.line_index(end.saturating_sub(1).max(start));
         let last = (last_of_span + context_lines_after).min(self.line_starts.len() - 1);
@@ -107,5 +191,28 @@ mod tests {
         let at = f.text.find("不知道").unwrap();
         assert_eq!(f.position(at), Position { line: 2, column: 3 });
         assert_eq!(f.line_text(at), "亲，不知道");
+    }
+
+    #[test]
+    fn cells_report_row_and_offset_in_cell() {
+        let text = "您好\n这个我不知道\n".to_string();
+        let cell = |start, end, row, column| CellSpan {
+            start,
+            end,
+            sheet: Arc::from("默认表单"),
+            row,
+            column,
+        };
+        let f = SourceFile::with_cells("a.xlsx", text, vec![cell(0, 6, 2, 1), cell(7, 25, 12, 27)]);
+        let at = f.text.find("不知道").unwrap();
+        assert_eq!(
+            f.position(at),
+            Position {
+                line: 12,
+                column: 4
+            }
+        );
+        assert_eq!(f.cell_at(at).unwrap().reference(), "AB12");
+        assert_eq!(f.cell_at(0).unwrap().reference(), "B2");
     }
 }

@@ -276,6 +276,9 @@ fn meta_diagnostic(
         suggestions: Vec::new(),
         quick_code: phrase.and_then(|p| p.code.clone()),
         fix: None,
+        encoding: source.encoding.map(|e| e.name()),
+        sheet: source.cell_at(span.start).map(|c| c.sheet.to_string()),
+        cell: source.cell_at(span.start).map(|c| c.reference()),
         span,
         source: source.clone(),
     }

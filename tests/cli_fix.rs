@@ -200,9 +200,7 @@ fn fixes_that_feed_each_other_are_not_written() {
     assert!(err.contains("多轮修复后仍在变化"), "{err}");
 }
 
-// GBK and UTF-16 files are decoded by the `formats` branch; until it is merged, main rejects them as
-// not UTF-8. These round trips are ready for it: `fix::encode_like` then encodes with the file's
-// detected encoding.
+// GBK and UTF-16: the file is re-encoded with its detected encoding, byte for byte outside the fixes.
 
 fn utf16(text: &str, little: bool) -> Vec<u8> {
     let mut out = if little {
@@ -221,7 +219,6 @@ fn utf16(text: &str, little: bool) -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "needs GBK/UTF-16 decoding from the formats branch"]
 fn gbk_csv_with_crlf_round_trips() {
     let before: &[u8] = b"\xbf\xec\xbd\xdd\xb6\xcc\xd3\xef\x0d\x0a\xc4\xe3\xba\xc3\x0d\x0a";
     let after: &[u8] = b"\xbf\xec\xbd\xdd\xb6\xcc\xd3\xef\x0d\x0a\xc4\xfa\xba\xc3\x0d\x0a";
@@ -233,7 +230,6 @@ fn gbk_csv_with_crlf_round_trips() {
 }
 
 #[test]
-#[ignore = "needs GBK/UTF-16 decoding from the formats branch"]
 fn utf16_text_with_bom_and_crlf_round_trips() {
     for little in [true, false] {
         let before = utf16("你好（笑脸表情）\r\n# 注释\r\n迷你款\r\n", little);
@@ -245,4 +241,37 @@ fn utf16_text_with_bom_and_crlf_round_trips() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn a_replacement_gbk_cannot_hold_is_left_undone() {
+    let before: &[u8] = b"\xbf\xec\xbd\xdd\xb6\xcc\xd3\xef\x0d\x0a\xc4\xe3\xba\xc3\x0d\x0a";
+    let dir = project(
+        "packs: [emoji.yaml]\nselect: [emoji]\n",
+        &[("a.csv", before)],
+    );
+    std::fs::write(
+        dir.path().join("emoji.yaml"),
+        concat!(
+            "pack: emoji\ndescription: 测试\nrules:\n",
+            "  - {id: emoji/smile, kind: replace, level: info, message: m, explain: e, source: s,\n",
+            "     fix: safe, map: {你好: 😀}, examples: {bad: [你好], good: [您好]}}\n",
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = run(dir.path(), &["check", "--fix", "--format", "json", "a.csv"]);
+    assert_eq!(read(dir.path(), "a.csv"), before);
+    assert!(err.contains("无法用 GBK 编码保存"), "{err}");
+    assert_eq!(code, 0, "the finding is info; nothing failed");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["diagnostics"][0]["encoding"], "GBK");
+}
+
+#[test]
+fn fixed_files_keep_their_encoding_in_the_report() {
+    let dir = project(BOTH, &[("a.txt", &utf16("你好，这个我不知道\r\n", true))]);
+    let (_, out, _) = run(dir.path(), &["check", "--fix", "--format", "json", "a.txt"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["diagnostics"][0]["rule"], "demo/dont-know");
+    assert_eq!(json["diagnostics"][0]["encoding"], "UTF-16LE");
 }

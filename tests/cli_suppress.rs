@@ -198,7 +198,6 @@ fn a_yaml_allow_that_is_not_a_list_points_at_it() {
 }
 
 #[test]
-#[ignore = "needs Markdown input from the formats branch (then setup::comment_style maps Md to Html)"]
 fn markdown_html_comment_suppresses_the_next_item() {
     let dir = project(&[(
         "a.md",

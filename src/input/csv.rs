@@ -3,16 +3,12 @@
 //! A small RFC 4180 reader of our own rather than the csv crate: findings need the exact source
 //! position of every character of a field, including inside quoted fields with line breaks.
 
+use super::table::{self, Mapped};
 use crate::error::LocatedError;
 use crate::phrase::{Offsets, Phrase};
-use crate::scene::Scene;
 use crate::source::SourceFile;
 use std::ops::Range;
 use std::sync::Arc;
-
-const CODE: &[&str] = &["快捷短语编码", "快捷编码", "编码", "code"];
-const TEXT: &[&str] = &["快捷短语", "短语", "内容", "短语内容", "回复内容", "text"];
-const GROUP: &[&str] = &["快捷短语分组", "分组", "分类", "group"];
 
 /// One field: its value and where each character came from.
 struct Field {
@@ -21,163 +17,228 @@ struct Field {
     offsets: Offsets,
 }
 
-/// Splits the text into records of fields.
-fn records(text: &str, delimiter: char) -> Vec<Vec<Field>> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut record = Vec::new();
-    let mut i = 0;
-    let n = bytes.len();
-    loop {
-        // Start of a field at byte i.
-        let start = i;
-        let field = if i < n && bytes[i] == b'"' {
-            let mut value = String::new();
-            let mut map = Vec::new();
-            let mut escaped = false;
-            i += 1;
-            // An unterminated quote takes the rest of the file, as spreadsheet tools do.
-            while let Some(c) = text[i..].chars().next() {
-                if c == '"' {
-                    if text[i + 1..].starts_with('"') {
-                        value.push('"');
-                        map.push(i..i + 1);
-                        escaped = true;
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                value.push(c);
-                map.push(i..i + c.len_utf8());
-                i += c.len_utf8();
-            }
-            // Anything between the closing quote and the delimiter is kept, as spreadsheet tools do.
-            while i < n
-                && bytes[i] != b'\n'
-                && bytes[i] != b'\r'
-                && !text[i..].starts_with(delimiter)
-            {
-                let c = text[i..].chars().next().unwrap();
-                value.push(c);
-                map.push(i..i + c.len_utf8());
-                escaped = true;
-                i += c.len_utf8();
-            }
-            let offsets = if escaped {
-                Offsets::Mapped(map)
-            } else {
-                Offsets::Contiguous(start + 1)
-            };
-            Field {
-                value,
-                raw: start..i,
-                offsets,
-            }
-        } else {
-            while i < n
-                && bytes[i] != b'\n'
-                && bytes[i] != b'\r'
-                && !text[i..].starts_with(delimiter)
-            {
-                i += text[i..].chars().next().unwrap().len_utf8();
-            }
-            Field {
-                value: text[start..i].to_string(),
-                raw: start..i,
-                offsets: Offsets::Contiguous(start),
-            }
-        };
-        record.push(field);
-        if i < n && text[i..].starts_with(delimiter) {
-            i += delimiter.len_utf8();
-            continue;
-        }
-        // End of record.
-        if i < n && bytes[i] == b'\r' {
-            i += 1;
-        }
-        if i < n && bytes[i] == b'\n' {
-            i += 1;
-        }
-        let blank = record.len() == 1 && record[0].value.trim().is_empty();
-        if !blank {
-            out.push(std::mem::take(&mut record));
-        } else {
-            record.clear();
-        }
-        if i >= n {
-            break;
-        }
-    }
-    out
+/// Splits the text into records of fields, one record at a time, so a large file's fields are not
+/// all held at once.
+struct Records<'a> {
+    text: &'a str,
+    delimiter: char,
+    i: usize,
 }
 
-fn column(header: &[Field], names: &[&str]) -> Option<usize> {
-    header.iter().position(|f| {
-        let h = crate::normalize::normalize_str(f.value.trim().trim_start_matches('\u{feff}'));
-        names.iter().any(|n| h == *n)
-    })
+fn records(text: &str, delimiter: char) -> Records<'_> {
+    Records {
+        text,
+        delimiter,
+        i: 0,
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = Vec<Field>;
+
+    fn next(&mut self) -> Option<Vec<Field>> {
+        while self.i < self.text.len() {
+            let record = self.record();
+            let blank = record.len() == 1 && record[0].value.trim().is_empty();
+            if !blank {
+                return Some(record);
+            }
+        }
+        None
+    }
+}
+
+impl Records<'_> {
+    fn record(&mut self) -> Vec<Field> {
+        let text = self.text;
+        let delimiter = self.delimiter;
+        let bytes = text.as_bytes();
+        let mut record = Vec::new();
+        let mut i = self.i;
+        let n = bytes.len();
+        loop {
+            // Start of a field at byte i.
+            let start = i;
+            let field = if i < n && bytes[i] == b'"' {
+                let mut value = String::new();
+                let mut map = Vec::new();
+                let mut escaped = false;
+                i += 1;
+                // An unterminated quote takes the rest of the file, as spreadsheet tools do.
+                while let Some(c) = text[i..].chars().next() {
+                    if c == '"' {
+                        if text[i + 1..].starts_with('"') {
+                            value.push('"');
+                            map.push(i..i + 1);
+                            escaped = true;
+                            i += 2;
+                            continue;
+                        }
+                        i += 1;
+                        break;
+                    }
+                    value.push(c);
+                    map.push(i..i + c.len_utf8());
+                    i += c.len_utf8();
+                }
+                // Anything between the closing quote and the delimiter is kept, as spreadsheet tools do.
+                while i < n
+                    && bytes[i] != b'\n'
+                    && bytes[i] != b'\r'
+                    && !text[i..].starts_with(delimiter)
+                {
+                    let c = text[i..].chars().next().unwrap();
+                    value.push(c);
+                    map.push(i..i + c.len_utf8());
+                    escaped = true;
+                    i += c.len_utf8();
+                }
+                let offsets = if escaped {
+                    Offsets::Mapped(map)
+                } else {
+                    Offsets::Contiguous(start + 1)
+                };
+                Field {
+                    value,
+                    raw: start..i,
+                    offsets,
+                }
+            } else {
+                while i < n
+                    && bytes[i] != b'\n'
+                    && bytes[i] != b'\r'
+                    && !text[i..].starts_with(delimiter)
+                {
+                    i += text[i..].chars().next().unwrap().len_utf8();
+                }
+                Field {
+                    value: text[start..i].to_string(),
+                    raw: start..i,
+                    offsets: Offsets::Contiguous(start),
+                }
+            };
+            record.push(field);
+            if i < n && text[i..].starts_with(delimiter) {
+                i += delimiter.len_utf8();
+                continue;
+            }
+            // End of record.
+            if i < n && bytes[i] == b'\r' {
+                i += 1;
+            }
+            if i < n && bytes[i] == b'\n' {
+                i += 1;
+            }
+            self.i = i;
+            return record;
+        }
+    }
+}
+
+/// The delimiter of a `.csv` file: a comma, unless the header has tabs and no commas (some seller
+/// tools write tab-separated files named `.csv`).
+pub fn sniff_delimiter(text: &str) -> char {
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if header.contains('\t') && !header.contains(',') && !header.contains('，') {
+        '\t'
+    } else {
+        ','
+    }
+}
+
+/// Whether a text's first line is a tab-separated header with a phrase column, as Excel's
+/// "Unicode text" export of a phrase table is (saved as `.txt`).
+pub fn is_tsv_table(text: &str) -> bool {
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    header.contains('\t') && table::columns(&header.split('\t').collect::<Vec<_>>()).is_some()
 }
 
 pub fn parse(src: &Arc<SourceFile>, delimiter: char) -> Result<Vec<Phrase>, LocatedError> {
-    let rows = records(&src.text, delimiter);
-    let Some((header, body)) = rows.split_first() else {
+    let mut rows = records(&src.text, delimiter);
+    let Some(first) = rows.next() else {
         return Ok(Vec::new());
     };
-    let Some(text_col) = column(header, TEXT) else {
-        let seen: Vec<&str> = header.iter().map(|f| f.value.trim()).collect();
-        let end = header.last().map(|f| f.raw.end).unwrap_or(0);
-        return Err(LocatedError::new(
-            src,
-            0..end,
-            format!("表头里没有话术列：看到的列是 {}", seen.join("、")),
-            "表头",
-        )
-        .with_help(format!("话术列的列名可以是：{}", TEXT.join("、"))));
-    };
-    let code_col = column(header, CODE);
-    let group_col = column(header, GROUP);
-    let mut out = Vec::new();
-    for row in body {
-        let Some(field) = row.get(text_col) else {
-            continue;
-        };
-        let trimmed = field.value.trim();
-        if trimmed.is_empty() {
-            continue;
+    // The header may sit under a title row or two, as in a workbook saved as CSV.
+    let names = |r: &[Field]| -> Vec<String> { r.iter().map(|f| f.value.clone()).collect() };
+    let find =
+        |r: &[Field]| table::columns(&names(r).iter().map(String::as_str).collect::<Vec<_>>());
+    let mut cols = find(&first);
+    for _ in 1..table::HEADER_ROWS {
+        if cols.is_some() {
+            break;
         }
-        let lead = field.value.len() - field.value.trim_start().len();
-        let lead_chars = field.value[..lead].chars().count();
-        let offsets = match &field.offsets {
-            Offsets::Contiguous(s) => Offsets::Contiguous(s + lead),
-            Offsets::Mapped(m) => {
-                Offsets::Mapped(m[lead_chars..lead_chars + trimmed.chars().count()].to_vec())
-            }
+        match rows.next() {
+            Some(r) => cols = find(&r),
+            None => break,
+        }
+    }
+    let Some(cols) = cols else {
+        let seen = names(&first);
+        let (message, help) =
+            table::missing_text_column(&seen.iter().map(String::as_str).collect::<Vec<_>>());
+        let end = first.last().map(|f| f.raw.end).unwrap_or(0);
+        let start = first.first().map(|f| f.raw.start).unwrap_or(0);
+        return Err(LocatedError::new(src, start..end, message, "表头").with_help(help));
+    };
+    let mut out = Vec::new();
+    for row in rows {
+        let Some(field) = row.get(cols.text) else {
+            continue;
         };
-        let mut phrase = Phrase::new(trimmed.to_string(), offsets);
-        phrase.code = code_col
+        let (text, offsets) = if field.value.contains("&#") {
+            match Mapped::new(&field.value, &field.offsets)
+                .unescape()
+                .trimmed()
+            {
+                Some(t) => t,
+                None => continue,
+            }
+        } else {
+            let trimmed = field.value.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let lead = field.value.len() - field.value.trim_start().len();
+            let lead_chars = field.value[..lead].chars().count();
+            let offsets = match &field.offsets {
+                Offsets::Contiguous(s) => Offsets::Contiguous(s + lead),
+                Offsets::Mapped(m) => {
+                    Offsets::Mapped(m[lead_chars..lead_chars + trimmed.chars().count()].to_vec())
+                }
+            };
+            (trimmed.to_string(), offsets)
+        };
+        let mut phrase = Phrase::new(text, offsets);
+        phrase.code = cols
+            .code
             .and_then(|c| row.get(c))
-            .map(|f| f.value.trim().to_string())
+            .map(|f| unescape(f.value.trim()))
             .filter(|s| !s.is_empty());
-        phrase.group = group_col
-            .and_then(|c| row.get(c))
-            .map(|f| f.value.trim().to_string())
-            .filter(|s| !s.is_empty());
-        phrase.scene = phrase
-            .group
-            .as_deref()
-            .map(Scene::infer)
-            .unwrap_or(Scene::Common);
+        let (group, scene) = table::group(
+            cols.group
+                .and_then(|c| row.get(c))
+                .map(|f| unescape(&f.value))
+                .as_deref(),
+        );
+        phrase.group = Some(group);
+        phrase.scene = scene;
         out.push(phrase);
     }
     Ok(out)
 }
 
+fn unescape(s: &str) -> String {
+    if s.contains("&#") {
+        Mapped::new(s, &Offsets::Contiguous(0)).unescape().text
+    } else {
+        s.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scene::Scene;
 
     fn src(t: &str) -> Arc<SourceFile> {
         Arc::new(SourceFile::new("t.csv", t.to_string()))
@@ -195,6 +256,36 @@ mod tests {
         assert_eq!(p[0].scene, Scene::Greeting);
         let r = p[0].source_range(8..10);
         assert_eq!(&s.text[r], "有什");
+    }
+
+    #[test]
+    fn qianniu_quirks() {
+        let s = src(
+            "快捷编码,快捷短语,快捷短语分组\r\na,不知道&#44;亲&#13;&#10;稍等,\r\nb,您好,售后=>常见问题\r\n",
+        );
+        let p = parse(&s, ',').unwrap();
+        assert_eq!(p[0].text, "不知道,亲\n稍等");
+        assert_eq!(p[0].group.as_deref(), Some("未分组"));
+        assert_eq!(&s.text[p[0].source_range(6..8)], "稍等");
+        assert_eq!(&s.text[p[0].source_range(3..4)], "&#44;");
+        assert_eq!(p[1].scene, Scene::AfterSales);
+        assert_eq!(p[1].code.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn delimiters_are_sniffed() {
+        assert_eq!(sniff_delimiter("快捷编码\t快捷短语\n"), '\t');
+        assert_eq!(sniff_delimiter("快捷编码,快捷短语\n"), ',');
+        assert!(is_tsv_table("快捷短语编码\t快捷短语\t快捷短语分组\r\n"));
+        assert!(!is_tsv_table("亲\t您好\n"));
+    }
+
+    #[test]
+    fn header_may_follow_title_rows() {
+        let s = src("话术导出（2024）\n\n说明,,\n快捷短语,分组\n不知道,售后\n");
+        let p = parse(&s, ',').unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].scene, Scene::AfterSales);
     }
 
     #[test]

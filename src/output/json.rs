@@ -1,6 +1,7 @@
 //! `--format json`: exactly one JSON document on stdout.
 
 use crate::diagnostic::Diagnostic;
+use crate::output::statistics::Statistic;
 use crate::report::{Report, Summary};
 use serde::Serialize;
 
@@ -11,13 +12,26 @@ pub const VERSION: u32 = 1;
 struct Document<'a> {
     version: u32,
     diagnostics: &'a [Diagnostic],
+    /// Only with `--statistics`; absent otherwise, so the document is unchanged for existing readers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statistics: Option<Vec<Statistic>>,
     summary: Summary,
 }
 
 pub fn render(report: &Report) -> String {
+    render_document(report, None)
+}
+
+/// The same document with a `statistics` array (see [`crate::output::statistics`]) before the summary.
+pub fn render_with_statistics(report: &Report) -> String {
+    render_document(report, Some(crate::output::statistics::compute(report)))
+}
+
+fn render_document(report: &Report, statistics: Option<Vec<Statistic>>) -> String {
     let doc = Document {
         version: VERSION,
         diagnostics: &report.diagnostics,
+        statistics,
         summary: report.summary(),
     };
     let mut s = serde_json::to_string_pretty(&doc).expect("diagnostics serialise");

@@ -1,0 +1,146 @@
+//! `.xlsx` / `.xls` workbooks (calamine, pure Rust). Every sheet with a recognisable header row (the
+//! same column names as CSV, within its first rows) holds phrases; other sheets are left alone.
+//!
+//! A workbook has no text to point into, so its phrase cells are laid end to end, one per line, in a
+//! synthetic source text, and the source records which cell each stretch came from. Positions in it
+//! are line = the cell's row, column = the character offset within the cell (line breaks in a cell
+//! count as one character); every finding also names its sheet and cell (`默认表单!B12`).
+
+use super::table::{self, Mapped};
+use crate::error::Error;
+use crate::phrase::{Offsets, Phrase};
+use crate::source::{CellSpan, SourceFile};
+use calamine::{Data, Reader, Sheets, Xls, Xlsx};
+use std::io::Cursor;
+use std::sync::Arc;
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether bytes are an Excel workbook: a zip (.xlsx) or a compound file (.xls).
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+}
+
+fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<Sheets<Cursor<&'a [u8]>>, Error> {
+    let failed = |e: String| {
+        Error::usage(
+            format!("{name}：无法读取 Excel 工作簿：{e}"),
+            Some(
+                "文件可能已损坏，或是扩展名为 .xls 的网页/CSV；可以在 Excel 中另存为 .xlsx，或用 --input-format csv 按 CSV 读取"
+                    .to_string(),
+            ),
+        )
+    };
+    // Decide by content, not extension: seller tools write .xls files that are really .xlsx.
+    if bytes.starts_with(b"PK\x03\x04") {
+        calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes))
+            .map(Sheets::Xlsx)
+            .map_err(|e| failed(e.to_string()))
+    } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        calamine::open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes))
+            .map(Sheets::Xls)
+            .map_err(|e| failed(e.to_string()))
+    } else {
+        Err(failed("不是 Excel 文件（.xlsx 或 .xls）".to_string()))
+    }
+}
+
+pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Vec<Phrase>), Error> {
+    let mut book = open(name, bytes)?;
+    let mut text = String::new();
+    let mut cells = Vec::new();
+    let mut phrases = Vec::new();
+    let mut with_header = 0;
+    let mut first_seen: Option<(String, usize, Vec<String>)> = None;
+    for sheet_name in book.sheet_names() {
+        let range = book
+            .worksheet_range(&sheet_name)
+            .map_err(|e| Error::usage(format!("{name}：无法读取工作表 {sheet_name}：{e}"), None))?;
+        let Some((row0, col0)) = range.start() else {
+            continue; // an empty sheet
+        };
+        let sheet: Arc<str> = Arc::from(sheet_name.as_str());
+        let rows: Vec<&[Data]> = range.rows().collect();
+        let header = rows
+            .iter()
+            .take(table::HEADER_ROWS)
+            .enumerate()
+            .find_map(|(i, r)| {
+                let names: Vec<String> = r.iter().map(cell_text).collect();
+                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                table::columns(&refs).map(|c| (i, c))
+            });
+        let Some((header_row, cols)) = header else {
+            if first_seen.is_none()
+                && let Some((i, r)) = rows
+                    .iter()
+                    .enumerate()
+                    .find(|(_, r)| r.iter().any(|d| !cell_text(d).trim().is_empty()))
+            {
+                let names = r.iter().map(cell_text).collect();
+                first_seen = Some((sheet_name.clone(), row0 as usize + i + 1, names));
+            }
+            continue;
+        };
+        with_header += 1;
+        for (i, row) in rows.iter().enumerate().skip(header_row + 1) {
+            let Some(value) = row.get(cols.text).map(cell_text) else {
+                continue;
+            };
+            if value.trim().is_empty() {
+                continue;
+            }
+            let start = text.len();
+            text.push_str(&value);
+            let end = text.len();
+            text.push('\n');
+            cells.push(CellSpan {
+                start,
+                end,
+                sheet: sheet.clone(),
+                row: row0 + i as u32 + 1,
+                column: col0 + cols.text as u32,
+            });
+            let Some((t, offsets)) = Mapped::new(&value, &Offsets::Contiguous(start))
+                .unescape()
+                .trimmed()
+            else {
+                continue;
+            };
+            let mut phrase = Phrase::new(t, offsets);
+            let other = |c: Option<usize>| c.and_then(|c| row.get(c)).map(cell_text);
+            phrase.code = other(cols.code)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+            let (group, scene) = table::group(other(cols.group).as_deref());
+            phrase.group = Some(group);
+            phrase.scene = scene;
+            phrases.push(phrase);
+        }
+    }
+    if with_header == 0
+        && let Some((sheet, row, names)) = first_seen
+    {
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (_, help) = table::missing_text_column(&refs);
+        let seen: Vec<&str> = refs
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        return Err(Error::usage(
+            format!(
+                "{name}：没有哪个工作表的表头里有话术列（工作表 {sheet} 第 {row} 行是：{}）",
+                seen.join("、")
+            ),
+            Some(help),
+        ));
+    }
+    Ok((SourceFile::with_cells(name, text, cells), phrases))
+}
