@@ -275,3 +275,15 @@ fn fixed_files_keep_their_encoding_in_the_report() {
     assert_eq!(json["diagnostics"][0]["rule"], "demo/dont-know");
     assert_eq!(json["diagnostics"][0]["encoding"], "UTF-16LE");
 }
+
+#[test]
+fn sarif_carries_a_deletion_for_fix_remove() {
+    let dir = project(BOTH, &[("a.txt", "您好（笑脸表情）\n".as_bytes())]);
+    let (_, out, _) = run(dir.path(), &["check", "--format", "sarif", "a.txt"]);
+    let sarif: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "fixy/stage-direction");
+    let replacement = &result["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "");
+    assert_eq!(replacement["deletedRegion"]["startColumn"], 3);
+}
