@@ -394,9 +394,14 @@ fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu:
         }
         Command::Init { force } => {
             let path = PathBuf::from(config::NAMES[0]);
-            if path.exists() && !force {
+            // .huashu.yaml counts too: a second config beside it would silently win.
+            if let Some(existing) = config::NAMES
+                .iter()
+                .find(|n| std::path::Path::new(n).exists())
+                && !force
+            {
                 return Err(huashu::Error::usage(
-                    "huashu.yaml 已经存在，没有覆盖",
+                    format!("{existing} 已经存在，没有覆盖"),
                     Some("要重新生成请加 --force".to_string()),
                 ));
             }

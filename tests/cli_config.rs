@@ -262,6 +262,8 @@ fn a_pack_that_does_not_exist_is_an_error_at_its_line() {
 
 #[test]
 fn init_writes_a_starter_that_loads_and_config_prints_the_effective_one() {
+    let dotted = project(&[(".huashu.yaml", "select: []\n")]);
+    huashu(dotted.path(), &["init"]).code(2);
     let dir = project(&[]);
     huashu(dir.path(), &["init"]).success();
     let text = std::fs::read_to_string(dir.path().join("huashu.yaml")).unwrap();
