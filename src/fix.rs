@@ -38,6 +38,8 @@ pub struct FileFix {
     pub fixed: usize,
     /// Fixable findings left alone, with why: (line, message).
     pub skipped: Vec<(usize, String)>,
+    /// For a format that is never written: each change it would get, by cell (`Sheet1!B2：“你” → “您”`).
+    pub changes: Vec<String>,
 }
 
 impl FileFix {
@@ -201,7 +203,11 @@ fn apply_chars(text: &str, edits: &[Edit]) -> String {
 }
 
 /// One round over a document's text: the new text, edits made, and edits left alone.
-fn round(setup: &Setup, read: &Read, skipped: &mut Vec<(usize, String)>) -> (String, usize) {
+fn round(
+    setup: &Setup,
+    read: &Read,
+    skipped: &mut Vec<(usize, String)>,
+) -> (String, Vec<(Range<usize>, String)>) {
     let doc = &read.document;
     let text = &doc.source.text;
     let linter = setup.linter_where(&setup.profile_of(read), |r| {
@@ -258,7 +264,7 @@ fn round(setup: &Setup, read: &Read, skipped: &mut Vec<(usize, String)>) -> (Str
         expected.push(fixed.trim().to_string());
     }
     if source_edits.is_empty() {
-        return (text.clone(), 0);
+        return (text.clone(), Vec::new());
     }
     source_edits.sort_by_key(|(r, _)| r.start);
     let mut out = String::with_capacity(text.len());
@@ -271,7 +277,7 @@ fn round(setup: &Setup, read: &Read, skipped: &mut Vec<(usize, String)>) -> (Str
     out.push_str(&text[at..]);
     if !writable(doc.format) {
         // Never written (a workbook's text is synthetic and cannot be parsed back): only shown.
-        return (out, source_edits.len());
+        return (out, source_edits);
     }
     // The fixed file must read back as exactly the phrases expected.
     let check = Arc::new(SourceFile::new(doc.source.name.clone(), out.clone()));
@@ -283,9 +289,9 @@ fn round(setup: &Setup, read: &Read, skipped: &mut Vec<(usize, String)>) -> (Str
             1,
             "修复后的文件读回来与预期不符（可能破坏了格式），整个文件未自动修改".to_string(),
         ));
-        return (text.clone(), 0);
+        return (text.clone(), Vec::new());
     }
-    (out, source_edits.len())
+    (out, source_edits)
 }
 
 /// Works out the fixes of one document, round after round, in memory.
@@ -300,10 +306,12 @@ pub fn plan(setup: &Setup, read: &Read) -> FileFix {
     let mut current: Option<Read> = None;
     let mut settled = false;
     let mut after = before.clone();
+    let mut changes = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let r = current.as_ref().unwrap_or(read);
         let mut round_skipped = Vec::new();
-        let (text, n) = round(setup, r, &mut round_skipped);
+        let (text, edits) = round(setup, r, &mut round_skipped);
+        let n = edits.len();
         // Only the last round's leftovers matter: earlier ones may have been fixed since.
         skipped = round_skipped;
         if n == 0 {
@@ -313,7 +321,18 @@ pub fn plan(setup: &Setup, read: &Read) -> FileFix {
         fixed += n;
         after = text.clone();
         if !writable(read.document.format) {
-            // What a workbook would change is shown once; it is never written, so no second round.
+            // What a workbook would change is listed by cell; it is never written, so no second round.
+            let source = &read.document.source;
+            changes = edits
+                .iter()
+                .map(|(r, new)| {
+                    let at = match source.cell_at(r.start) {
+                        Some(c) => format!("{}!{}", c.sheet, c.reference()),
+                        None => format!("第 {} 行", source.position(r.start).line),
+                    };
+                    format!("{at}：“{}” → “{new}”", &source.text[r.clone()])
+                })
+                .collect();
             settled = true;
             break;
         }
@@ -346,6 +365,7 @@ pub fn plan(setup: &Setup, read: &Read) -> FileFix {
         after,
         fixed,
         skipped,
+        changes,
     }
 }
 

@@ -197,8 +197,13 @@ fn apply_fixes(
             continue;
         }
         if !huashu::fix::writable(f.format) {
-            eprintln!("{}：这种格式不会被改写，可修复 {} 处：", f.name, f.fixed);
-            eprint!("{}", huashu::fix::diff(&f));
+            eprintln!(
+                "{}：Excel 工作簿不会被改写，可修复 {} 处：",
+                f.name, f.fixed
+            );
+            for c in &f.changes {
+                eprintln!("  {c}");
+            }
             continue;
         }
         match huashu::fix::write_back(&f.path, &f.source, &f.after) {
@@ -302,7 +307,16 @@ fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu:
                     report_skipped(&f);
                     if f.changed() {
                         changed = true;
-                        print(&huashu::fix::diff(&f));
+                        if huashu::fix::writable(f.format) {
+                            print(&huashu::fix::diff(&f));
+                        } else {
+                            // A workbook's text is synthetic: a diff of it means nothing; cells do.
+                            let mut s = format!("# {}（Excel 工作簿，不会被改写）\n", f.name);
+                            for c in &f.changes {
+                                s.push_str(&format!("#   {c}\n"));
+                            }
+                            print(&s);
+                        }
                     }
                 }
                 for e in &file_errors {

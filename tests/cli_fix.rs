@@ -287,3 +287,22 @@ fn sarif_carries_a_deletion_for_fix_remove() {
     assert_eq!(replacement["insertedContent"]["text"], "");
     assert_eq!(replacement["deletedRegion"]["startColumn"], 3);
 }
+
+#[test]
+fn excel_workbooks_are_never_written_only_listed() {
+    let xlsx = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats/qianniu.xlsx"),
+    )
+    .unwrap();
+    let dir = project(BOTH, &[("a.xlsx", &xlsx)]);
+    let (_, _, err) = run(dir.path(), &["check", "--fix", "a.xlsx"]);
+    assert_eq!(read(dir.path(), "a.xlsx"), xlsx);
+    assert!(
+        err.contains("a.xlsx：Excel 工作簿不会被改写，可修复 1 处"),
+        "{err}"
+    );
+    assert!(err.contains("!B4：“你” → “您”"), "{err}");
+    let (code, out, _) = run(dir.path(), &["check", "--diff", "a.xlsx"]);
+    assert_eq!(read(dir.path(), "a.xlsx"), xlsx);
+    assert_eq!(code, 1, "{out}");
+}
