@@ -8,7 +8,7 @@ use crate::linter::Linter;
 use crate::pack::Pack;
 use crate::phrase::Phrase;
 use crate::report::Report;
-use crate::source::SourceFile;
+use crate::source::{PositionCursor, SourceFile};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -133,12 +133,22 @@ pub fn diagnostics(
     phrase: &Phrase,
     out: &mut Vec<Diagnostic>,
 ) {
-    for f in linter.check_phrase(phrase) {
+    let findings = linter.check_phrase(phrase);
+    if findings.is_empty() {
+        return;
+    }
+    // Computed once per phrase, so many findings on one long phrase stay linear.
+    let text: Arc<str> = Arc::from(phrase.text.as_str());
+    let starts = phrase.char_starts();
+    let mut starts_cursor = PositionCursor::new(source);
+    let mut ends_cursor = PositionCursor::new(source);
+    for f in findings {
         let rule = &linter.rules[f.rule];
-        let span = phrase.source_range(f.chars.clone());
-        let start = source.position(span.start);
-        let end = source.position(span.end);
+        let span = phrase.source_range_in(&starts, f.chars.clone());
+        let start = starts_cursor.position(span.start);
+        let end = ends_cursor.position(span.end);
         let cell = source.cell_at(span.start);
+        let last = starts.len() - 1;
         out.push(Diagnostic {
             rule: rule.id.clone(),
             severity: rule.level,
@@ -148,13 +158,9 @@ pub fn diagnostics(
             end_line: end.line,
             end_column: end.column,
             message: rule.message.clone(),
-            matched: phrase
-                .text
-                .chars()
-                .skip(f.chars.start)
-                .take(f.chars.len())
-                .collect(),
-            phrase: phrase.text.clone(),
+            matched: phrase.text[starts[f.chars.start.min(last)]..starts[f.chars.end.min(last)]]
+                .to_string(),
+            phrase: text.clone(),
             group: phrase.group.clone(),
             scene: phrase.scene,
             suggestions: f.suggestions,

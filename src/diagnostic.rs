@@ -19,7 +19,11 @@ pub struct Diagnostic {
     pub end_column: usize,
     pub message: String,
     pub matched: String,
-    pub phrase: String,
+    /// Shared by all findings of one phrase: a long phrase is not copied per finding. Serialised cut
+    /// to its first [`MAX_PHRASE_CHARS`] characters (then …), so a runaway line cannot multiply the
+    /// report's size by its number of findings.
+    #[serde(serialize_with = "serialize_phrase")]
+    pub phrase: Arc<str>,
     pub group: Option<String>,
     pub scene: Scene,
     pub suggestions: Vec<String>,
@@ -62,4 +66,19 @@ impl Diagnostic {
             None => format!("{}:{}:{}", self.path, self.line, self.column),
         }
     }
+}
+
+/// Phrases longer than this are cut in serialised reports; no quick reply comes near it.
+pub const MAX_PHRASE_CHARS: usize = 1000;
+
+/// The phrase as reports show it: whole, or its first [`MAX_PHRASE_CHARS`] characters and "…".
+pub fn shown_phrase(phrase: &str) -> std::borrow::Cow<'_, str> {
+    match phrase.char_indices().nth(MAX_PHRASE_CHARS) {
+        None => std::borrow::Cow::Borrowed(phrase),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &phrase[..cut])),
+    }
+}
+
+fn serialize_phrase<S: serde::Serializer>(phrase: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&shown_phrase(phrase))
 }

@@ -76,6 +76,24 @@ impl Phrase {
         }
     }
 
+    /// The byte offset of each character of the text, plus one for the end.
+    pub fn char_starts(&self) -> Vec<usize> {
+        let mut starts: Vec<usize> = self.text.char_indices().map(|(i, _)| i).collect();
+        starts.push(self.text.len());
+        starts
+    }
+
+    /// [`Phrase::source_range`] with the character table computed once for many ranges.
+    pub fn source_range_in(&self, starts: &[usize], chars: Range<usize>) -> Range<usize> {
+        match &self.offsets {
+            Offsets::Contiguous(start) => {
+                let last = starts.len() - 1;
+                start + starts[chars.start.min(last)]..start + starts[chars.end.min(last)]
+            }
+            Offsets::Mapped(_) => self.source_range(chars),
+        }
+    }
+
     /// The source byte range of a range of the phrase's characters.
     pub fn source_range(&self, chars: Range<usize>) -> Range<usize> {
         match &self.offsets {
@@ -115,6 +133,7 @@ mod tests {
     fn contiguous_ranges_count_characters() {
         let p = Phrase::new("亲，不知道".into(), Offsets::Contiguous(10));
         assert_eq!(p.source_range(2..5), 10 + 6..10 + 15);
+        assert_eq!(p.source_range_in(&p.char_starts(), 2..5), 10 + 6..10 + 15);
     }
 
     #[test]

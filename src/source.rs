@@ -93,6 +93,14 @@ impl SourceFile {
         }
     }
 
+    /// Where the line (or the workbook cell) holding a byte offset starts.
+    fn region_start(&self, byte: usize) -> usize {
+        match self.cell_at(byte) {
+            Some(cell) => cell.start,
+            None => self.line_starts[self.line_index(byte)],
+        }
+    }
+
     /// The line and character column of a byte offset.
     pub fn position(&self, byte: usize) -> Position {
         if let Some(cell) = self.cell_at(byte) {
@@ -120,6 +128,74 @@ impl SourceFile {
             .copied()
             .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// Above this size a snippet shows only a window of the span's own line: a phrase file with a
+/// megabyte-long line must not print that line once per finding.
+const MAX_SNIPPET_BYTES: usize = 4096;
+/// Characters of context either side of the span in a windowed snippet.
+const WINDOW_CHARS: usize = 40;
+
+impl SourceFile {
+    /// A snippet of the span with a few characters either side, on the span's first line only.
+    fn window(&self, start: usize, end: usize, line_start: usize) -> MietteSpanContents<'_> {
+        let line = self.line_index(start);
+        let line_end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&e| e - 1);
+        let before = &self.text[line_start..start];
+        let from = before
+            .char_indices()
+            .rev()
+            .nth(WINDOW_CHARS - 1)
+            .map_or(line_start, |(i, _)| line_start + i);
+        let end = end.min(line_end).max(start);
+        let to = self.text[end..line_end]
+            .char_indices()
+            .nth(WINDOW_CHARS)
+            .map_or(line_end, |(i, _)| end + i);
+        let to = if self.text[from..to].ends_with('\r') {
+            to - 1
+        } else {
+            to
+        };
+        MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[from..to],
+            (from, to - from).into(),
+            line,
+            before.chars().count(),
+            1,
+        )
+    }
+}
+
+/// Positions of offsets that mostly increase, as a phrase's findings do: counts characters from the
+/// previous offset on the same line instead of from the line start, so many findings on one very long
+/// line stay linear.
+pub struct PositionCursor<'a> {
+    src: &'a SourceFile,
+    last: Option<(usize, usize, Position)>,
+}
+
+impl<'a> PositionCursor<'a> {
+    pub fn new(src: &'a SourceFile) -> Self {
+        PositionCursor { src, last: None }
+    }
+
+    pub fn position(&mut self, byte: usize) -> Position {
+        let region = self.src.region_start(byte);
+        let pos = match self.last {
+            Some((b, r, p)) if r == region && byte >= b => Position {
+                line: p.line,
+                column: p.column + self.src.text[b..byte].chars().count(),
+            },
+            _ => self.src.position(byte),
+        };
+        self.last = Some((byte, region, pos));
+        pos
     }
 }
 
@@ -168,6 +244,9 @@ impl SourceCode for SourceFile {
             .copied()
             .unwrap_or(self.text.len());
         let line_start = self.line_starts[self.line_index(start)];
+        if data_end - data_start > MAX_SNIPPET_BYTES {
+            return Ok(Box::new(self.window(start, end, line_start)));
+        }
         // miette prints this column in its header; count characters, as every other column here does.
         let column = self.text[line_start..start].chars().count();
         Ok(Box::new(MietteSpanContents::new_named(
@@ -184,6 +263,29 @@ impl SourceCode for SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_are_shown_as_a_window_with_the_true_column() {
+        let text = format!("{}不知道{}\n", "亲".repeat(5000), "好".repeat(5000));
+        let f = SourceFile::new("long.txt", text);
+        let at = f.text.find("不知道").unwrap();
+        let span: SourceSpan = (at, "不知道".len()).into();
+        let c = f.read_span(&span, 1, 1).unwrap();
+        let data = std::str::from_utf8(c.data()).unwrap();
+        assert_eq!(data.chars().count(), 40 + 3 + 40);
+        assert_eq!(c.column(), 5000);
+        assert_eq!(c.line(), 0);
+    }
+
+    #[test]
+    fn cursor_agrees_with_position() {
+        let f = SourceFile::new("a.txt", "亲，不知道不清楚\n第二行不知道\n".to_string());
+        let mut c = PositionCursor::new(&f);
+        let offsets: Vec<usize> = f.text.char_indices().map(|(i, _)| i).collect();
+        for &b in offsets.iter().chain(offsets.iter().rev()) {
+            assert_eq!(c.position(b), f.position(b), "at {b}");
+        }
+    }
 
     #[test]
     fn positions_count_characters() {

@@ -350,3 +350,39 @@ fn rules_and_explain() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_long_line_with_many_findings_stays_small_in_every_format() {
+    // 300 findings on one 300 KB line: each report must not repeat the whole line per finding.
+    let line = format!(
+        "{}\n",
+        format!("{}这个不知道，", "我们".repeat(160)).repeat(300)
+    );
+    for format in ["pretty", "json", "sarif", "github", "junit"] {
+        let out = huashu()
+            .args([
+                "check",
+                "--format",
+                format,
+                "--pack",
+                DEMO,
+                "--select",
+                "demo/dont-know",
+                "-",
+            ])
+            .write_stdin(line.clone())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(
+            out.stdout.len() < 3_000_000,
+            "{format}: {} bytes of output",
+            out.stdout.len()
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        if format == "pretty" {
+            // The second finding's true column, with only a window of the line shown.
+            assert!(text.contains("<stdin>:1:649"), "{}", &text[..2000]);
+        }
+    }
+}

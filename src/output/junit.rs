@@ -34,7 +34,7 @@ fn body(d: &Diagnostic) -> String {
         d.rule,
         d.message,
         d.place(),
-        d.phrase,
+        crate::diagnostic::shown_phrase(&d.phrase),
         d.matched
     );
     if !d.suggestions.is_empty() {

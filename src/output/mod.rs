@@ -24,7 +24,7 @@ pub(crate) fn sample(text: &str, span: std::ops::Range<usize>) -> crate::Diagnos
         end_column: end.column,
         message: "称呼顾客用“您”".into(),
         matched: text[span.clone()].to_string(),
-        phrase: text.to_string(),
+        phrase: text.into(),
         group: None,
         scene: crate::Scene::Common,
         suggestions: vec!["您".into()],

@@ -213,7 +213,7 @@ struct SarifFix<'a> {
 #[serde(rename_all = "camelCase")]
 struct ResultProperties<'a> {
     matched: &'a str,
-    phrase: &'a str,
+    phrase: std::borrow::Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     group: Option<&'a str>,
     scene: Scene,
@@ -325,7 +325,7 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult<'_> {
         fixes: fix(d, region).map(|f| [f]),
         properties: ResultProperties {
             matched: &d.matched,
-            phrase: &d.phrase,
+            phrase: crate::diagnostic::shown_phrase(&d.phrase),
             group: d.group.as_deref(),
             scene: d.scene,
             quick_code: d.quick_code.as_deref(),
