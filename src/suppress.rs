@@ -270,7 +270,7 @@ fn meta_diagnostic(
         end_column: end.column,
         message,
         matched: source.text[span.clone()].to_string(),
-        phrase: phrase.map(|p| p.text.clone()).unwrap_or_default(),
+        phrase: Arc::from(phrase.map_or("", |p| p.text.as_str())),
         group: phrase.and_then(|p| p.group.clone()),
         scene: phrase.map_or(Scene::Common, |p| p.scene),
         suggestions: Vec::new(),
