@@ -62,6 +62,7 @@ pub fn explain(rule: &Rule) -> String {
         let fix = match fix {
             crate::rules::Fix::Safe => "可自动修复（safe）",
             crate::rules::Fix::Suggest => "只给建议，需人工确认（suggest）",
+            crate::rules::Fix::Remove => "可自动删除（remove）",
         };
         let _ = writeln!(out, "修复：{fix}");
     }

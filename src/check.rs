@@ -25,6 +25,11 @@ pub struct RuleSelection {
 
 /// Loads the default built-in packs plus the extra ones named.
 pub fn load_packs(extra: &[String]) -> Result<Vec<Pack>, Error> {
+    load_packs_except(extra, &[])
+}
+
+/// Like `load_packs`, leaving out the default built-in packs named in `disabled` (from a config).
+pub fn load_packs_except(extra: &[String], disabled: &[String]) -> Result<Vec<Pack>, Error> {
     let mut packs = Vec::new();
     let mut load = |name: &str, result: Result<Pack, Vec<LocatedError>>| -> Result<(), Error> {
         let pack = result.map_err(|errors| Error::Pack {
@@ -41,13 +46,13 @@ pub fn load_packs(extra: &[String]) -> Result<Vec<Pack>, Error> {
         Ok(())
     };
     for name in builtin::names() {
-        if builtin::is_default(name) {
+        if builtin::is_default(name) && !disabled.iter().any(|d| d == name) {
             load(name, builtin::load(name).expect("listed built-in exists"))?;
         }
     }
     for spec in extra {
         if let Some(result) = builtin::load(spec) {
-            if builtin::is_default(spec) {
+            if builtin::is_default(spec) && !disabled.iter().any(|d| d == spec) {
                 continue; // already on
             }
             load(spec, result)?;
@@ -213,9 +218,26 @@ pub fn run_with(
 
 /// Lints documents on all cores; the result is in file order, then position.
 pub fn lint_documents(linter: &Linter, documents: &[Document]) -> Vec<Diagnostic> {
-    let work: Vec<(&Arc<SourceFile>, &Phrase)> = documents
+    lint_documents_with(documents, |_, source, phrase, out| {
+        diagnostics(linter, source, phrase, out)
+    })
+}
+
+/// Lints documents on all cores with `lint(document index, source, phrase, out)` for each phrase;
+/// the result is in file order, then position.
+pub fn lint_documents_with<D, F>(documents: &[D], lint: F) -> Vec<Diagnostic>
+where
+    D: std::borrow::Borrow<Document>,
+    F: Fn(usize, &Arc<SourceFile>, &Phrase, &mut Vec<Diagnostic>) + Sync,
+{
+    let lint = &lint;
+    let work: Vec<(usize, &Arc<SourceFile>, &Phrase)> = documents
         .iter()
-        .flat_map(|d| d.phrases.iter().map(move |p| (&d.source, p)))
+        .enumerate()
+        .flat_map(|(i, d)| {
+            let d: &Document = d.borrow();
+            d.phrases.iter().map(move |p| (i, &d.source, p))
+        })
         .collect();
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -228,8 +250,8 @@ pub fn lint_documents(linter: &Linter, documents: &[Document]) -> Vec<Diagnostic
             .map(|part| {
                 s.spawn(move || {
                     let mut out = Vec::new();
-                    for (source, phrase) in part {
-                        diagnostics(linter, source, phrase, &mut out);
+                    for (doc, source, phrase) in part {
+                        lint(*doc, source, phrase, &mut out);
                     }
                     out
                 })

@@ -24,6 +24,13 @@ pub enum Error {
         #[related]
         errors: Vec<LocatedError>,
     },
+    #[error("配置文件 {path} 有 {} 处错误", errors.len())]
+    #[diagnostic(code(huashu::config))]
+    Config {
+        path: String,
+        #[related]
+        errors: Vec<LocatedError>,
+    },
     #[error("{message}")]
     #[diagnostic(code(huashu::usage))]
     Usage {

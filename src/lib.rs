@@ -4,11 +4,14 @@
 //! [`diagnostic`]) → report ([`report`], [`output`]). Rules come from YAML packs ([`pack`]), the
 //! built-in ones embedded in the binary ([`builtin`]).
 
+pub mod baseline;
 pub mod builtin;
 pub mod catalog;
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod fix;
 pub mod input;
 pub mod linter;
 pub mod normalize;
@@ -18,7 +21,9 @@ pub mod phrase;
 pub mod report;
 pub mod rules;
 pub mod scene;
+pub mod setup;
 pub mod source;
+pub mod suppress;
 
 pub use check::RuleSelection;
 pub use diagnostic::Diagnostic;

@@ -1,7 +1,8 @@
 //! The `huashu` command: parses arguments and calls the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use huashu::{builtin, catalog, check, output};
+use huashu::setup::Setup;
+use huashu::{builtin, catalog, check, config, output};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +17,12 @@ struct Cli {
     /// Colour: auto (when writing to a terminal and NO_COLOR is unset), always, never
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Config file (default: huashu.yaml or .huashu.yaml, from the working directory upward)
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore every config file
+    #[arg(long, global = true, conflicts_with = "config")]
+    no_config: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -79,6 +86,18 @@ enum Command {
         /// Exit with 1 when there are more warnings than this
         #[arg(long, value_name = "N")]
         max_warnings: Option<usize>,
+        /// Report only findings not recorded in this baseline file
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record the current findings in this baseline file (and exit 0)
+        #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+        write_baseline: Option<PathBuf>,
+        /// Apply safe fixes (fix: safe replacements, fix: remove deletions) to the files
+        #[arg(long)]
+        fix: bool,
+        /// Show the fixes as a diff without writing them (exit 1 when there is something to fix)
+        #[arg(long, conflicts_with = "fix")]
+        diff: bool,
         /// Count findings per rule (pretty: instead of each finding; json: adds "statistics")
         #[arg(long)]
         statistics: bool,
@@ -101,6 +120,17 @@ enum Command {
         #[command(flatten)]
         selection: Selection,
     },
+    /// Write a commented starter huashu.yaml in the working directory
+    Init {
+        /// Overwrite an existing huashu.yaml
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the effective configuration: packs, levels of every rule, overrides
+    Config {
+        #[command(flatten)]
+        selection: Selection,
+    },
     /// Check that every rule's bad examples fire and good examples stay quiet
     TestRules {
         /// Pack files (default: the built-in packs)
@@ -119,7 +149,11 @@ fn main() -> ExitCode {
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         _ => color,
     };
-    match run(cli.command, color) {
+    let config = ConfigArgs {
+        path: cli.config,
+        none: cli.no_config,
+    };
+    match run(cli.command, &config, color) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprint!("{}", output::pretty::render_run_error(&e, err_color));
@@ -144,13 +178,102 @@ fn print(s: &str) {
     let _ = out.flush();
 }
 
-fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
+/// Applies the fixes of every document: writes the files it may write, and replaces each fixed
+/// document by its fixed text so that the report shows what remains. Returns (edits, files).
+fn apply_fixes(
+    setup: &Setup,
+    reads: &mut [huashu::setup::Read],
+    errors: &mut Vec<huashu::Error>,
+) -> (usize, usize) {
+    let (mut edits, mut files) = (0, 0);
+    for r in reads.iter_mut() {
+        let f = huashu::fix::plan(setup, r);
+        report_skipped(&f);
+        if !f.changed() {
+            continue;
+        }
+        if matches!(r.input, huashu::input::Input::Stdin) {
+            eprintln!("标准输入无法就地修复（{} 处可修复）。", f.fixed);
+            continue;
+        }
+        if !huashu::fix::writable(f.format) {
+            eprintln!(
+                "{}：Excel 工作簿不会被改写，可修复 {} 处：",
+                f.name, f.fixed
+            );
+            for c in &f.changes {
+                eprintln!("  {c}");
+            }
+            continue;
+        }
+        match huashu::fix::write_back(&f.path, &f.source, &f.after) {
+            Ok(()) => {}
+            // Not writing is a failure of the run; a fix the file cannot hold is only left undone.
+            Err(e @ huashu::Error::Io { .. }) => {
+                errors.push(e);
+                continue;
+            }
+            Err(e) => {
+                eprint!("{}", output::pretty::render_error(&e, false));
+                continue;
+            }
+        }
+        let mut fixed = huashu::source::SourceFile::new(f.name.clone(), f.after);
+        if let Some(encoding) = f.source.encoding {
+            fixed = fixed.with_encoding(encoding);
+        }
+        let source = std::sync::Arc::new(fixed);
+        match huashu::input::parse(source, f.format) {
+            Ok(mut document) => {
+                r.orphans = setup.prepare(&mut document);
+                r.document = document;
+            }
+            Err(e) => errors.push(e.into()),
+        }
+        edits += f.fixed;
+        files += 1;
+    }
+    (edits, files)
+}
+
+fn report_skipped(f: &huashu::fix::FileFix) {
+    for (line, why) in &f.skipped {
+        eprintln!("{}:{line}: {why}", f.name);
+    }
+}
+
+struct ConfigArgs {
+    path: Option<PathBuf>,
+    none: bool,
+}
+
+impl ConfigArgs {
+    fn load(&self) -> Result<config::Config, huashu::Error> {
+        config::load(self.path.as_deref(), !self.none)
+    }
+
+    /// The packs the config enables or disables, plus those named on the command line.
+    fn packs(&self, cli: &[String]) -> Result<Vec<huashu::Pack>, huashu::Error> {
+        let config = self.load()?;
+        let value =
+            |items: &[config::Item]| items.iter().map(|i| i.value.clone()).collect::<Vec<_>>();
+        let mut extra = value(&config.packs);
+        extra.extend(cli.iter().cloned());
+        check::load_packs_except(&extra, &value(&config.disable_packs))
+    }
+}
+
+fn run(command: Command, config: &ConfigArgs, color: bool) -> Result<u8, huashu::Error> {
     match command {
         Command::Check {
             paths,
             format,
             selection,
             max_warnings,
+            baseline,
+            write_baseline,
+            fix,
+            diff,
             statistics,
             input_format,
             encoding,
@@ -170,19 +293,90 @@ fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
                     .map(huashu::input::encoding::by_label)
                     .transpose()?,
             };
-            let linter = check::linter(&selection.into_lib())?;
+            let mut setup = Setup::new(config.load()?, &selection.into_lib(), max_warnings)?;
+            setup.read_options = options;
             let mut stdin = || {
                 let mut buf = Vec::new();
                 std::io::stdin().read_to_end(&mut buf).map(|_| buf)
             };
-            let outcome = check::run_with(&linter, &paths, &options, &mut stdin)?;
+            let (mut reads, mut file_errors) = setup.read_all(&paths, &mut stdin)?;
+            if diff {
+                let mut changed = false;
+                for r in &reads {
+                    let f = huashu::fix::plan(&setup, r);
+                    report_skipped(&f);
+                    if f.changed() {
+                        changed = true;
+                        if huashu::fix::writable(f.format) {
+                            print(&huashu::fix::diff(&f));
+                        } else {
+                            // A workbook's text is synthetic: a diff of it means nothing; cells do.
+                            let mut s = format!("# {}（Excel 工作簿，不会被改写）\n", f.name);
+                            for c in &f.changes {
+                                s.push_str(&format!("#   {c}\n"));
+                            }
+                            print(&s);
+                        }
+                    }
+                }
+                for e in &file_errors {
+                    eprint!("{}", output::pretty::render_run_error(e, color));
+                }
+                return Ok(if !file_errors.is_empty() {
+                    2
+                } else {
+                    u8::from(changed)
+                });
+            }
+            if fix {
+                let (fixed, files) = apply_fixes(&setup, &mut reads, &mut file_errors);
+                if fixed > 0 {
+                    eprintln!("已自动修复 {fixed} 处（{files} 个文件）。");
+                }
+            }
+            let mut outcome = setup.outcome(&reads, file_errors);
+            if let Some(file) = write_baseline {
+                let b = huashu::baseline::Baseline::of(&file, &outcome.report.diagnostics);
+                b.write(&file)?;
+                eprintln!(
+                    "已把 {} 条问题写入基线 {}；以后用 --baseline {} 只报告新问题。",
+                    b.len(),
+                    file.display(),
+                    file.display()
+                );
+                for e in &outcome.file_errors {
+                    eprint!("{}", output::pretty::render_run_error(e, color));
+                }
+                return Ok(if outcome.file_errors.is_empty() { 0 } else { 2 });
+            }
+            if let Some(file) = baseline {
+                let b = huashu::baseline::Baseline::load(&file)?;
+                let applied = b.apply(&mut outcome.report.diagnostics);
+                if applied.known > 0 {
+                    eprintln!(
+                        "另有 {} 条问题已记录在基线 {} 中，未显示。",
+                        applied.known,
+                        file.display()
+                    );
+                }
+                if applied.gone > 0 {
+                    eprintln!(
+                        "基线中有 {} 条问题已经不再出现，可以用 --write-baseline 重新生成基线。",
+                        applied.gone
+                    );
+                }
+            }
             let report = &outcome.report;
             let rendered = match format {
                 Format::Pretty if statistics => output::statistics::render(report),
                 Format::Pretty => output::pretty::render(report, color),
                 Format::Json if statistics => output::json::render_with_statistics(report),
                 Format::Json => output::json::render(report),
-                Format::Sarif => output::sarif::render(report, &linter.rules, &outcome.file_errors),
+                Format::Sarif => output::sarif::render(
+                    report,
+                    &setup.reported_rules(report),
+                    &outcome.file_errors,
+                ),
                 Format::Github => output::github::render(report),
                 Format::Junit => output::junit::render(report),
             };
@@ -193,11 +387,11 @@ fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
             if !outcome.file_errors.is_empty() {
                 return Ok(2);
             }
-            Ok(outcome.report.exit_code(max_warnings) as u8)
+            Ok(outcome.report.exit_code(setup.max_warnings) as u8)
         }
         Command::Rules { selection } => {
             let selection = selection.into_lib();
-            let packs = check::load_packs(&selection.packs)?;
+            let packs = config.packs(&selection.packs)?;
             let mut listed = Vec::new();
             for name in builtin::names() {
                 if !packs.iter().any(|p| p.name == name) {
@@ -212,8 +406,37 @@ fn run(command: Command, color: bool) -> Result<u8, huashu::Error> {
             print(&catalog::rules_table(&all));
             Ok(0)
         }
+        Command::Init { force } => {
+            let path = PathBuf::from(config::NAMES[0]);
+            // .huashu.yaml counts too: a second config beside it would silently win.
+            if let Some(existing) = config::NAMES
+                .iter()
+                .find(|n| std::path::Path::new(n).exists())
+                && !force
+            {
+                return Err(huashu::Error::usage(
+                    format!("{existing} 已经存在，没有覆盖"),
+                    Some("要重新生成请加 --force".to_string()),
+                ));
+            }
+            std::fs::write(&path, config::STARTER).map_err(|source| huashu::Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            eprintln!("已写入 huashu.yaml，去掉设置前的 # 即可启用。");
+            Ok(0)
+        }
+        Command::Config { selection } => {
+            let setup = Setup::new(config.load()?, &selection.into_lib(), None)?;
+            print(&setup.effective());
+            Ok(0)
+        }
         Command::Explain { rule, selection } => {
-            let mut packs = check::load_packs(&selection.packs)?;
+            if let Some(text) = huashu::suppress::explain(&rule) {
+                print(&text);
+                return Ok(0);
+            }
+            let mut packs = config.packs(&selection.packs)?;
             for name in builtin::names() {
                 if !packs.iter().any(|p| p.name == name)
                     && let Some(Ok(p)) = builtin::load(name)

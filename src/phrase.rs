@@ -11,6 +11,8 @@ pub struct Phrase {
     /// The quick code (快捷编码), where the format has one.
     pub code: Option<String>,
     pub offsets: Offsets,
+    /// Suppressions a reviewer attached to this phrase (see [`crate::suppress`]).
+    pub allow: Vec<crate::suppress::Allow>,
 }
 
 /// Where a phrase's characters are in the decoded file text.
@@ -70,6 +72,7 @@ impl Phrase {
             scene: Scene::Common,
             code: None,
             offsets,
+            allow: Vec::new(),
         }
     }
 

@@ -31,13 +31,16 @@ struct Group {
     phrases: Vec<Spanned<Entry>>,
 }
 
-/// A phrase entry: a string, or `{text, code}`.
+/// A phrase entry: a string, or `{text, code, allow, reason}`.
 #[derive(Debug)]
 enum Entry {
     Plain(String),
     Full {
         text: Spanned<String>,
         code: Option<String>,
+        /// Suppressions: rule ids or pack names, each optionally `RULE -- 理由`.
+        allow: Vec<Spanned<String>>,
+        reason: Option<String>,
     },
 }
 
@@ -47,7 +50,9 @@ impl<'de> Deserialize<'de> for Entry {
         impl<'de> Visitor<'de> for V {
             type Value = Entry;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a phrase string, or a map with `text` and optional `code`")
+                f.write_str(
+                    "a phrase string, or a map with `text` and optional `code`, `allow`, `reason`",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Entry, E> {
                 Ok(Entry::Plain(v.to_string()))
@@ -55,15 +60,25 @@ impl<'de> Deserialize<'de> for Entry {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry, A::Error> {
                 let mut text = None;
                 let mut code = None;
+                let mut allow = Vec::new();
+                let mut reason = None;
+                const FIELDS: &[&str] = &["text", "code", "allow", "reason"];
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "text" => text = Some(map.next_value::<Spanned<String>>()?),
                         "code" => code = Some(map.next_value::<String>()?),
-                        other => return Err(de::Error::unknown_field(other, &["text", "code"])),
+                        "allow" => allow = map.next_value::<Vec<Spanned<String>>>()?,
+                        "reason" => reason = Some(map.next_value::<String>()?),
+                        other => return Err(de::Error::unknown_field(other, FIELDS)),
                     }
                 }
                 let text = text.ok_or_else(|| de::Error::missing_field("text"))?;
-                Ok(Entry::Full { text, code })
+                Ok(Entry::Full {
+                    text,
+                    code,
+                    allow,
+                    reason,
+                })
             }
         }
         d.deserialize_any(V)
@@ -99,9 +114,32 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Vec<Phrase>, LocatedError> {
             })?,
         };
         for entry in group.phrases {
+            let mut allows = Vec::new();
             let (text, loc, code) = match entry.value {
                 Entry::Plain(t) => (t, entry.referenced, None),
-                Entry::Full { text, code } => (text.value, text.referenced, code),
+                Entry::Full {
+                    text,
+                    code,
+                    allow,
+                    reason,
+                } => {
+                    for item in &allow {
+                        let at = location_range(src, &item.referenced);
+                        // The item's own source when it is verbatim there, so spans name the rule.
+                        let at = if src.text[at.clone()].contains(item.value.as_str()) {
+                            at.start + src.text[at.clone()].find(item.value.as_str()).unwrap_or(0)
+                        } else {
+                            at.start
+                        };
+                        for mut a in crate::suppress::parse_body(&item.value, at) {
+                            if a.reason.is_empty() {
+                                a.reason = reason.clone().unwrap_or_default();
+                            }
+                            allows.push(a);
+                        }
+                    }
+                    (text.value, text.referenced, code)
+                }
             };
             let range = location_range(src, &loc);
             let raw = &src.text[range.clone()];
@@ -124,6 +162,7 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Vec<Phrase>, LocatedError> {
             phrase.group = Some(group.name.clone());
             phrase.scene = scene;
             phrase.code = code;
+            phrase.allow = allows;
             out.push(phrase);
         }
     }

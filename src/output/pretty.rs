@@ -106,6 +106,15 @@ pub fn render_run_error(e: &crate::Error, color: bool) -> String {
             ));
             out
         }
+        crate::Error::Config { path, errors } => {
+            let mut out = String::new();
+            for located in errors {
+                out.push_str(&render_error(located, color));
+                out.push('\n');
+            }
+            out.push_str(&format!("配置文件 {path} 有 {} 处错误。\n", errors.len()));
+            out
+        }
         other => render_error(other, color),
     }
 }

@@ -240,23 +240,28 @@ struct SarifResult<'a> {
     properties: ResultProperties<'a>,
 }
 
-/// A SARIF fix for a `fix: safe` replacement, only when the region's text in the file is exactly the
+/// A SARIF fix for a `fix: safe` replacement or a `fix: remove` deletion, only when the region's text in the file is exactly the
 /// matched text (no escapes inside it) and the replacement cannot break the file's quoting.
 fn fix<'a>(d: &'a Diagnostic, region: Region<'a>) -> Option<SarifFix<'a>> {
     // A workbook is not a text file: a text replacement in it would corrupt it.
-    if d.fix != Some(Fix::Safe) || d.cell.is_some() {
+    if d.cell.is_some() {
         return None;
     }
-    let suggestion = d.suggestions.first()?;
+    let (suggestion, description) = match d.fix {
+        Some(Fix::Safe) => {
+            let s = d.suggestions.first()?;
+            (s.as_str(), format!("把“{}”改为“{}”", d.matched, s))
+        }
+        Some(Fix::Remove) => ("", format!("删除“{}”", d.matched)),
+        _ => return None,
+    };
     if d.source.text.get(d.span.clone()) != Some(d.matched.as_str())
         || !structurally_plain(suggestion)
     {
         return None;
     }
     Some(SarifFix {
-        description: Text {
-            text: format!("把“{}”改为“{}”", d.matched, suggestion),
-        },
+        description: Text { text: description },
         artifact_changes: [ArtifactChange {
             artifact_location: artifact_location(&d.path),
             replacements: [Replacement {

@@ -35,7 +35,7 @@ const KINDS: &[&str] = &["forbid", "replace", "require-with", "require", "limit"
 /// Fields each kind may use, beyond the common ones.
 fn kind_fields(kind: &str) -> &'static [&'static str] {
     match kind {
-        "forbid" => &["words", "patterns", "except", "unless", "suggest"],
+        "forbid" => &["words", "patterns", "except", "unless", "suggest", "fix"],
         "replace" => &["map", "fix", "except", "unless"],
         "require-with" => &["when", "require", "except", "unless", "suggest"],
         "require" => &["any", "suggest"],
@@ -292,8 +292,23 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
                     "缺少 words/patterns",
                 );
             }
+            let remove = match r.fix.as_ref().map(|f| f.value.as_str()) {
+                None => false,
+                Some("remove") => true,
+                Some(other) => {
+                    let at = r.fix.as_ref().expect("matched Some");
+                    ctx.error_help(
+                        at,
+                        format!("forbid 规则不支持修复方式 “{other}”"),
+                        "未知修复方式",
+                        "forbid 规则可用：remove（删除匹配到的文字）",
+                    );
+                    false
+                }
+            };
             Kind::Forbid(Forbid {
                 matcher: ctx.matcher(&words, &patterns),
+                remove,
             })
         }
         "replace" => {
@@ -306,7 +321,7 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
                         at,
                         format!("未知的修复方式 “{other}”"),
                         "未知修复方式",
-                        "可用：safe、suggest",
+                        "replace 规则可用：safe、suggest",
                     );
                     Fix::Suggest
                 }
@@ -325,6 +340,14 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
                     ctx.error(k, "map 的键不能为空", "空键");
                 } else if v.is_empty() {
                     ctx.error(k, format!("“{}” 没有给出替换写法", k.value), "缺少替换写法");
+                } else if fix == Fix::Safe && normalize_str(&v[0]).contains(&key) {
+                    // --fix would replace its own output again on the next run.
+                    ctx.error_help(
+                        k,
+                        format!("fix: safe 的替换写法 “{}” 里又包含 “{}”", v[0], k.value),
+                        "自动修复会反复替换",
+                        "改用 fix: suggest，或换一个不含原词的写法",
+                    );
                 } else {
                     pairs.push((key, v.clone()));
                 }

@@ -5,6 +5,8 @@ use super::{Hit, matcher::Matcher};
 #[derive(Debug, Clone)]
 pub struct Forbid {
     pub matcher: Matcher,
+    /// `fix: remove`: `--fix` may delete every match.
+    pub remove: bool,
 }
 
 impl Forbid {

@@ -131,10 +131,11 @@ impl Rule {
         self.scenes.as_ref().is_none_or(|s| s.contains(&scene))
     }
 
-    /// The fix mode of a `replace` rule.
+    /// The fix mode of a `replace` rule, or `Remove` for a `forbid` rule with `fix: remove`.
     pub fn fix(&self) -> Option<Fix> {
         match &self.kind {
             Kind::Replace(r) => Some(r.fix),
+            Kind::Forbid(f) if f.remove => Some(Fix::Remove),
             _ => None,
         }
     }

@@ -1,5 +1,6 @@
 //! `replace`: a bad form with the form(s) to write instead; `fix: safe` marks replacements that can be
-//! applied without a person looking.
+//! applied without a person looking. (`Fix::Remove` is the `forbid` counterpart: the match can be
+//! deleted without a person looking.)
 
 use super::Hit;
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -10,6 +11,8 @@ use serde::Serialize;
 pub enum Fix {
     Safe,
     Suggest,
+    /// A `forbid` match that `--fix` deletes (stage directions such as “（笑脸表情）”).
+    Remove,
 }
 
 #[derive(Debug, Clone)]
