@@ -12,7 +12,10 @@ pub struct Limit {
 /// Sentence punctuation after normalisation (full-width ASCII is already half-width there). Symbols
 /// such as `*`, `_` and `=` are left out: 138****5678, 满____元 and =====提示===== are not shouting.
 fn is_punct(c: char) -> bool {
-    matches!(c, '!' | '?' | '.' | ',' | ';' | ':' | '~' | '。' | '、' | '，' | '…' | '～')
+    matches!(
+        c,
+        '!' | '?' | '.' | ',' | ';' | ':' | '~' | '。' | '、' | '，' | '…' | '～'
+    )
 }
 
 impl Limit {
