@@ -144,6 +144,34 @@ fn is_space(c: char) -> bool {
     c == ' ' || c == '\u{3000}'
 }
 
+/// Whether every bracket in the text is closed by its partner, half- or full-width.
+fn brackets_balanced(chars: &[char]) -> bool {
+    let mut open = Vec::new();
+    for &c in chars {
+        match c {
+            '(' | '（' | '[' | '［' | '【' | '{' | '｛' => open.push(c),
+            ')' | '）' | ']' | '］' | '】' | '}' | '｝' => {
+                let partner = match open.pop() {
+                    Some(o) => o,
+                    None => return false,
+                };
+                let ok = matches!(
+                    (partner, c),
+                    ('(' | '（', ')' | '）')
+                        | ('[' | '［', ']' | '］')
+                        | ('【', '】')
+                        | ('{' | '｛', '}' | '｝')
+                );
+                if !ok {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    open.is_empty()
+}
+
 /// Widens a deletion so it leaves no double space, and no space at either end of the phrase.
 fn widen_removal(chars: &[char], r: Range<usize>) -> Range<usize> {
     let before = r.start.checked_sub(1).map(|i| chars[i]);
@@ -175,6 +203,9 @@ fn phrase_edits(linter: &Linter, phrase: &Phrase) -> Vec<Edit> {
                 },
                 None => continue,
             },
+            // A match that opens a bracket it does not close (a note cut short) is not a whole
+            // note: deleting it would leave the rest dangling, so a person fixes it.
+            Some(Fix::Remove) if !brackets_balanced(&chars[f.chars.clone()]) => continue,
             Some(Fix::Remove) => Edit {
                 chars: widen_removal(&chars, f.chars.clone()),
                 replacement: String::new(),

@@ -306,3 +306,28 @@ fn excel_workbooks_are_never_written_only_listed() {
     assert_eq!(read(dir.path(), "a.xlsx"), xlsx);
     assert_eq!(code, 1, "{out}");
 }
+
+#[test]
+fn fix_removes_whole_stage_directions_of_the_builtin_hygiene_pack() {
+    // GBK with CRLF, as Chinese Windows Excel writes text: the note goes, every other byte stays.
+    let text = "您好，很高興為您服務(笑臉表情)\r\n您好 （合适的表情） 欢迎光临\r\n亲，上午好，(再向顾客通告店内活动、推荐产品\r\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    let dir = project("select: [hygiene/stage-direction]\n", &[("a.txt", &gbk)]);
+    let (code, _, stderr) = run(dir.path(), &["check", "--fix", "--format", "json", "a.txt"]);
+    // The note without its closing bracket is not a whole note: it stays, and is still reported.
+    assert_eq!(code, 1, "{stderr}");
+    let bytes = std::fs::read(dir.path().join("a.txt")).unwrap();
+    let (decoded, _, bad) = encoding_rs::GBK.decode(&bytes);
+    assert!(!bad);
+    assert_eq!(
+        decoded,
+        "您好，很高興為您服務\r\n您好 欢迎光临\r\n亲，上午好，(再向顾客通告店内活动、推荐产品\r\n"
+    );
+    let (code, _, _) = run(dir.path(), &["check", "--fix", "a.txt"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        std::fs::read(dir.path().join("a.txt")).unwrap(),
+        bytes,
+        "idempotent"
+    );
+}
