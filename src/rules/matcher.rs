@@ -1,13 +1,15 @@
 //! Literal words (one Aho-Corasick automaton) plus regular expressions, compiled once per rule.
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
     words: Option<AhoCorasick>,
     patterns: Vec<Regex>,
+    /// All patterns in one automaton: one pass says which (usually none) need searching.
+    set: Option<RegexSet>,
 }
 
 impl Matcher {
@@ -23,7 +25,15 @@ impl Matcher {
                     .expect("a literal automaton over a few thousand words always builds"),
             )
         };
-        Matcher { words, patterns }
+        let set = (patterns.len() > 1).then(|| {
+            RegexSet::new(patterns.iter().map(|p| p.as_str()))
+                .expect("each pattern compiled on its own already")
+        });
+        Matcher {
+            words,
+            patterns,
+            set,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -32,7 +42,10 @@ impl Matcher {
 
     pub fn is_match(&self, text: &str) -> bool {
         self.words.as_ref().is_some_and(|ac| ac.is_match(text))
-            || self.patterns.iter().any(|re| re.is_match(text))
+            || match &self.set {
+                Some(set) => set.is_match(text),
+                None => self.patterns.iter().any(|re| re.is_match(text)),
+            }
     }
 
     /// Every match, as byte ranges of `text`, sorted by start (longest first), overlaps kept: a
@@ -43,7 +56,11 @@ impl Matcher {
         if let Some(ac) = &self.words {
             out.extend(ac.find_iter(text).map(|m| m.range()));
         }
-        for re in &self.patterns {
+        let matched: Vec<usize> = match &self.set {
+            Some(set) => set.matches(text).into_iter().collect(),
+            None => (0..self.patterns.len()).collect(),
+        };
+        for re in matched.into_iter().map(|i| &self.patterns[i]) {
             out.extend(
                 re.find_iter(text)
                     .filter(|m| !m.is_empty())
