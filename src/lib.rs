@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod builtin;
 pub mod catalog;
 pub mod check;
+pub mod commands;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
