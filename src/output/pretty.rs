@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::report::Report;
-use crate::rules::Level;
+use crate::rules::{Fix, Level};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity, SourceCode};
 use std::fmt;
 
@@ -39,9 +39,27 @@ impl miette::Diagnostic for Finding<'_> {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let d = self.0;
         let mut help = String::new();
-        if !d.suggestions.is_empty() {
-            let quoted: Vec<String> = d.suggestions.iter().map(|s| format!("“{s}”")).collect();
-            help.push_str(&format!("建议改为 {}；", quoted.join(" 或 ")));
+        let quoted = || -> String {
+            let q: Vec<String> = d.suggestions.iter().map(|s| format!("“{s}”")).collect();
+            q.join(" 或 ")
+        };
+        // Replacements are text to write instead; a forbid rule's suggestions are advice.
+        match d.fix {
+            Some(Fix::Remove) => help.push_str(&format!(
+                "删除 “{}”（huashu check --fix 可自动删除）；",
+                d.matched
+            )),
+            Some(Fix::Safe) if !d.suggestions.is_empty() => help.push_str(&format!(
+                "建议改为 {}（huashu check --fix 可自动修改）；",
+                quoted()
+            )),
+            Some(_) if !d.suggestions.is_empty() => {
+                help.push_str(&format!("建议改为 {}；", quoted()))
+            }
+            _ if !d.suggestions.is_empty() => {
+                help.push_str(&format!("建议：{}；", d.suggestions.join("；")))
+            }
+            _ => {}
         }
         help.push_str(&format!("详见 huashu explain {}", d.rule));
         Some(Box::new(help))
@@ -69,6 +87,8 @@ pub fn handler(color: bool) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(100)
+        // Rule ids and paths must not be split across lines (textwrap breaks at hyphens); terminals wrap.
+        .with_wrap_lines(false)
 }
 
 pub fn render(report: &Report, color: bool) -> String {
