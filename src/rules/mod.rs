@@ -142,14 +142,12 @@ impl Rule {
 
     /// Runs the rule over each scope of a normalised phrase; hits are byte ranges of the whole view.
     pub fn check(&self, norm: &Normalized, scopes: &[Range<usize>]) -> Vec<Hit> {
-        // Per scope: `unless` silences it; the kind finds matches; `except` drops matches lying inside
-        // one of its matches; what still overlaps is one finding.
+        // Per scope: the kind finds matches; `unless` silences the scope; `except` drops matches lying
+        // inside one of its matches; what still overlaps is one finding. Most scopes have no match, so
+        // `unless` and `except` are only searched when there is one.
         let mut all = Vec::new();
         for scope in scopes {
             let text = &norm.as_str()[scope.clone()];
-            if self.unless.iter().any(|re| re.is_match(text)) {
-                continue;
-            }
             let mut hits = Vec::new();
             let excepted = || -> Vec<Range<usize>> {
                 self.except
@@ -162,6 +160,7 @@ impl Rule {
                 Kind::Replace(k) => k.hits(text, &mut hits),
                 Kind::Require(k) => k.hits(text, &self.suggest, &mut hits),
                 Kind::Limit(k) => k.hits(text, &self.suggest, &mut hits),
+                Kind::RequireWith(k) if !k.when.is_match(text) => {}
                 Kind::RequireWith(k) => {
                     let ex = if self.except.is_empty() {
                         Vec::new()
@@ -171,10 +170,10 @@ impl Rule {
                     k.hits(text, &self.suggest, |r| !inside_any(r, &ex), &mut hits);
                 }
             }
-            if !hits.is_empty()
-                && !self.except.is_empty()
-                && !matches!(self.kind, Kind::RequireWith(_))
-            {
+            if hits.is_empty() || self.unless.iter().any(|re| re.is_match(text)) {
+                continue;
+            }
+            if !self.except.is_empty() && !matches!(self.kind, Kind::RequireWith(_)) {
                 let ex = excepted();
                 hits.retain(|h| !inside_any(&h.range, &ex));
             }
