@@ -71,43 +71,70 @@ impl Selection {
     }
 }
 
+#[derive(clap::Args)]
+struct CheckCli {
+    /// Files or directories to check
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Pretty)]
+    format: Format,
+    #[command(flatten)]
+    selection: Selection,
+    /// Exit with 1 when there are more warnings than this
+    #[arg(long, value_name = "N")]
+    max_warnings: Option<usize>,
+    /// Report only findings not recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and exit 0)
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// Apply safe fixes (fix: safe replacements, fix: remove deletions) to the files
+    #[arg(long)]
+    fix: bool,
+    /// Show the fixes as a diff without writing them (exit 1 when there is something to fix)
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
+    /// Count findings per rule (pretty: instead of each finding; json: adds "statistics")
+    #[arg(long)]
+    statistics: bool,
+    /// Read files named explicitly (and stdin) as this format: txt yaml json csv tsv xlsx xls md
+    #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
+    input_format: Option<huashu::input::Format>,
+    /// Decode text files with this encoding instead of detecting it (utf-8, utf-16le, gbk, gb18030, big5, ...)
+    #[arg(long, value_name = "ENCODING")]
+    encoding: Option<String>,
+}
+
+impl CheckCli {
+    fn into_lib(self) -> CheckArgs {
+        CheckArgs {
+            paths: self.paths,
+            format: match self.format {
+                Format::Pretty => OutputFormat::Pretty,
+                Format::Json => OutputFormat::Json,
+                Format::Sarif => OutputFormat::Sarif,
+                Format::Github => OutputFormat::Github,
+                Format::Junit => OutputFormat::Junit,
+            },
+            selection: self.selection.into_lib(),
+            max_warnings: self.max_warnings,
+            baseline: self.baseline,
+            write_baseline: self.write_baseline,
+            fix: self.fix,
+            diff: self.diff,
+            statistics: self.statistics,
+            input_format: self.input_format,
+            encoding: self.encoding,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check phrase files (.txt .yaml .yml .json .csv .tsv .xlsx .xls .md, directories, or - for stdin)
-    Check {
-        /// Files or directories to check
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
-        /// Output format
-        #[arg(long, value_enum, default_value_t = Format::Pretty)]
-        format: Format,
-        #[command(flatten)]
-        selection: Selection,
-        /// Exit with 1 when there are more warnings than this
-        #[arg(long, value_name = "N")]
-        max_warnings: Option<usize>,
-        /// Report only findings not recorded in this baseline file
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-        /// Record the current findings in this baseline file (and exit 0)
-        #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
-        write_baseline: Option<PathBuf>,
-        /// Apply safe fixes (fix: safe replacements, fix: remove deletions) to the files
-        #[arg(long)]
-        fix: bool,
-        /// Show the fixes as a diff without writing them (exit 1 when there is something to fix)
-        #[arg(long, conflicts_with = "fix")]
-        diff: bool,
-        /// Count findings per rule (pretty: instead of each finding; json: adds "statistics")
-        #[arg(long)]
-        statistics: bool,
-        /// Read files named explicitly (and stdin) as this format: txt yaml json csv tsv xlsx xls md
-        #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
-        input_format: Option<huashu::input::Format>,
-        /// Decode text files with this encoding instead of detecting it (utf-8, utf-16le, gbk, gb18030, big5, ...)
-        #[arg(long, value_name = "ENCODING")]
-        encoding: Option<String>,
-    },
+    Check(CheckCli),
     /// List every rule: id, level, kind, scenes, message
     Rules {
         #[command(flatten)]
@@ -184,40 +211,7 @@ fn run(command: Command, config: &ConfigChoice, color: bool) -> Result<u8, huash
         color,
     };
     let text = match command {
-        Command::Check {
-            paths,
-            format,
-            selection,
-            max_warnings,
-            baseline,
-            write_baseline,
-            fix,
-            diff,
-            statistics,
-            input_format,
-            encoding,
-        } => {
-            let args = CheckArgs {
-                paths,
-                format: match format {
-                    Format::Pretty => OutputFormat::Pretty,
-                    Format::Json => OutputFormat::Json,
-                    Format::Sarif => OutputFormat::Sarif,
-                    Format::Github => OutputFormat::Github,
-                    Format::Junit => OutputFormat::Junit,
-                },
-                selection: selection.into_lib(),
-                max_warnings,
-                baseline,
-                write_baseline,
-                fix,
-                diff,
-                statistics,
-                input_format,
-                encoding,
-            };
-            return commands::check(args, config, &mut io);
-        }
+        Command::Check(args) => return commands::check(args.into_lib(), config, &mut io),
         Command::Rules { selection } => commands::rules(&selection.into_lib(), config)?,
         Command::Init { force } => return commands::init(force, &mut io),
         Command::Config { selection } => commands::show_config(&selection.into_lib(), config)?,
