@@ -14,13 +14,13 @@ use std::process::ExitCode;
     about = "话术检查：按规则包检查电商客服快捷短语库"
 )]
 struct Cli {
-    /// Colour: auto (when writing to a terminal and NO_COLOR is unset), always, never
+    /// 颜色：auto（输出到终端且未设置 NO_COLOR 时）、always、never
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
-    /// Config file (default: huashu.yaml or .huashu.yaml, from the working directory upward)
+    /// 配置文件（默认从当前目录向上查找 huashu.yaml 或 .huashu.yaml）
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Ignore every config file
+    /// 不读取任何配置文件
     #[arg(long, global = true, conflicts_with = "config")]
     no_config: bool,
     #[command(subcommand)]
@@ -36,27 +36,27 @@ enum Color {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
-    /// For people: each finding under its source line
+    /// 给人看：每个问题显示在原文行下方
     Pretty,
-    /// One JSON document, for programs
+    /// 给程序读：一个 JSON 文档
     Json,
-    /// SARIF 2.1.0, for GitHub code scanning
+    /// SARIF 2.1.0，用于 GitHub 代码扫描
     Sarif,
-    /// GitHub Actions annotations
+    /// GitHub Actions 注释
     Github,
-    /// JUnit XML, for CI test reports
+    /// JUnit XML，用于 CI 测试报告
     Junit,
 }
 
 #[derive(clap::Args)]
 struct Selection {
-    /// Add a rule pack: a built-in name (e.g. cosmetics) or a pack file; repeatable
+    /// 额外启用规则包：内置包名（如 cosmetics）或规则包文件；可重复
     #[arg(long = "pack", value_name = "PACK")]
     packs: Vec<String>,
-    /// Only these rules or packs (comma-separated or repeated)
+    /// 只用这些规则或规则包（逗号分隔或重复给出）
     #[arg(long, value_delimiter = ',', value_name = "RULE_OR_PACK")]
     select: Vec<String>,
-    /// Skip these rules or packs (comma-separated or repeated)
+    /// 不用这些规则或规则包（逗号分隔或重复给出）
     #[arg(long, value_delimiter = ',', value_name = "RULE_OR_PACK")]
     ignore: Vec<String>,
 }
@@ -73,36 +73,36 @@ impl Selection {
 
 #[derive(clap::Args)]
 struct CheckCli {
-    /// Files or directories to check
+    /// 要检查的文件或目录
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// Output format
+    /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Pretty)]
     format: Format,
     #[command(flatten)]
     selection: Selection,
-    /// Exit with 1 when there are more warnings than this
+    /// 警告数超过此值时以退出码 1 结束
     #[arg(long, value_name = "N")]
     max_warnings: Option<usize>,
-    /// Report only findings not recorded in this baseline file
+    /// 只报告基线文件里没有记录的新问题
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// Record the current findings in this baseline file (and exit 0)
+    /// 把当前问题记录到基线文件（退出码 0）
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
-    /// Apply safe fixes (fix: safe replacements, fix: remove deletions) to the files
+    /// 自动修复（fix: safe 的替换、fix: remove 的删除）并写回文件
     #[arg(long)]
     fix: bool,
-    /// Show the fixes as a diff without writing them (exit 1 when there is something to fix)
+    /// 以 diff 显示可自动修复的改动，不写文件（有可修复内容时退出码 1）
     #[arg(long, conflicts_with = "fix")]
     diff: bool,
-    /// Count findings per rule (pretty: instead of each finding; json: adds "statistics")
+    /// 按规则统计问题数（pretty：代替逐条输出；json：增加 "statistics"）
     #[arg(long)]
     statistics: bool,
-    /// Read files named explicitly (and stdin) as this format: txt yaml json csv tsv xlsx xls md
+    /// 把明确给出的文件（和标准输入）按此格式读取：txt yaml json csv tsv xlsx xls md
     #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
     input_format: Option<huashu::input::Format>,
-    /// Decode text files with this encoding instead of detecting it (utf-8, utf-16le, gbk, gb18030, big5, ...)
+    /// 用此编码解码文本文件，不自动识别（utf-8、utf-16le、gbk、gb18030、big5 等）
     #[arg(long, value_name = "ENCODING")]
     encoding: Option<String>,
 }
@@ -133,34 +133,34 @@ impl CheckCli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check phrase files (.txt .yaml .yml .json .csv .tsv .xlsx .xls .md, directories, or - for stdin)
+    /// 检查话术文件（.txt .yaml .yml .json .csv .tsv .xlsx .xls .md、目录，或 - 表示标准输入）
     Check(CheckCli),
-    /// List every rule: id, level, kind, scenes, message
+    /// 列出全部规则：id、级别、类型、场景、说明
     Rules {
         #[command(flatten)]
         selection: Selection,
     },
-    /// Explain a rule: why, its source, its examples
+    /// 解释一条规则：原因、依据、正反例
     Explain {
-        /// Rule id, e.g. etiquette/dont-know
+        /// 规则 id，如 etiquette/dont-know
         rule: String,
         #[command(flatten)]
         selection: Selection,
     },
-    /// Write a commented starter huashu.yaml in the working directory
+    /// 在当前目录写一个带注释的 huashu.yaml
     Init {
-        /// Overwrite an existing huashu.yaml
+        /// 覆盖已有的 huashu.yaml
         #[arg(long)]
         force: bool,
     },
-    /// Print the effective configuration: packs, levels of every rule, overrides
+    /// 显示最终生效的配置：规则包、每条规则的级别、按路径覆盖
     Config {
         #[command(flatten)]
         selection: Selection,
     },
-    /// Check that every rule's bad examples fire and good examples stay quiet
+    /// 检查每条规则的反例都会报告、正例都不会报告
     TestRules {
-        /// Pack files (default: the built-in packs)
+        /// 规则包文件（默认：内置规则包）
         packs: Vec<PathBuf>,
     },
 }
