@@ -9,7 +9,7 @@ use crate::pack::Pack;
 use crate::phrase::Phrase;
 use crate::report::Report;
 use crate::source::{PositionCursor, SourceFile};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// Which packs and rules a run uses.
@@ -180,40 +180,6 @@ pub fn diagnostics(
 pub struct Outcome {
     pub report: Report,
     pub file_errors: Vec<Error>,
-}
-
-/// Checks the given paths. A file that cannot be read or parsed does not stop the others; it is kept
-/// in `file_errors` (and makes the run exit with 2).
-pub fn run(
-    linter: &Linter,
-    paths: &[PathBuf],
-    stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
-) -> Result<Outcome, Error> {
-    run_with(linter, paths, &ReadOptions::default(), stdin)
-}
-
-/// [`run`], with `--input-format` and `--encoding` applied.
-pub fn run_with(
-    linter: &Linter,
-    paths: &[PathBuf],
-    options: &ReadOptions,
-    stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
-) -> Result<Outcome, Error> {
-    let collected = input::collect_with(paths, options)?;
-    let mut outcome = Outcome::default();
-    outcome.report.skipped = collected.skipped;
-    let mut documents = Vec::new();
-    for input in &collected.inputs {
-        match read(input, options, stdin) {
-            Ok(Some(doc)) => documents.push(doc),
-            Ok(None) => outcome.report.skipped += 1,
-            Err(e) => outcome.file_errors.push(e),
-        }
-    }
-    outcome.report.files = documents.len();
-    outcome.report.phrases = documents.iter().map(|d| d.phrases.len()).sum();
-    outcome.report.diagnostics = lint_documents(linter, &documents);
-    Ok(outcome)
 }
 
 /// Lints documents on all cores; the result is in file order, then position.

@@ -497,16 +497,6 @@ impl Setup {
         Ok((reads, errors))
     }
 
-    /// Checks the given paths.
-    pub fn run(
-        &self,
-        paths: &[PathBuf],
-        stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
-    ) -> Result<Outcome, Error> {
-        let (reads, file_errors) = self.read_all(paths, stdin)?;
-        Ok(self.outcome(&reads, file_errors))
-    }
-
     pub fn outcome(&self, reads: &[Read], file_errors: Vec<Error>) -> Outcome {
         let mut outcome = Outcome {
             file_errors,

@@ -184,27 +184,18 @@ pub fn apply(
     let mut meta = Vec::new();
     for allow in &phrase.allow {
         let rule = allow.rule.as_str();
-        if rule.is_empty() || rule.starts_with("huashu/") || !(ctx.known)(rule) {
+        // An invalid suppression is reported (when that check runs) and silences nothing.
+        let invalid = if rule.is_empty() {
+            Some("豁免没有写规则：格式是 huashu-allow: 规则 -- 理由".to_string())
+        } else if rule.starts_with("huashu/") || !(ctx.known)(rule) {
+            Some(format!("豁免里的规则 {rule} 不存在，这条豁免不生效"))
+        } else if allow.reason.trim().is_empty() {
+            Some(format!("豁免 {rule} 没有写理由，这条豁免不生效"))
+        } else {
+            None
+        };
+        if let Some(message) = invalid {
             if let Some(level) = ctx.invalid {
-                let message = if rule.is_empty() {
-                    "豁免没有写规则：格式是 huashu-allow: 规则 -- 理由".to_string()
-                } else {
-                    format!("豁免里的规则 {rule} 不存在，这条豁免不生效")
-                };
-                meta.push(meta_diagnostic(
-                    source,
-                    INVALID,
-                    level,
-                    allow,
-                    message,
-                    Some(phrase),
-                ));
-            }
-            continue;
-        }
-        if allow.reason.trim().is_empty() {
-            if let Some(level) = ctx.invalid {
-                let message = format!("豁免 {rule} 没有写理由，这条豁免不生效");
                 meta.push(meta_diagnostic(
                     source,
                     INVALID,
