@@ -1,29 +1,18 @@
 //! Baselines: record today's findings, report only new ones, survive re-sorted and inserted rows.
 
-use assert_cmd::Command;
 use std::path::Path;
 
+mod common;
+
+/// A project with the demo pack selected by its config, and the given files.
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packs/demo.yaml");
-    std::fs::copy(demo, dir.path().join("demo.yaml")).unwrap();
-    std::fs::write(
-        dir.path().join("huashu.yaml"),
-        "packs: [demo.yaml]\nselect: [demo]\n",
-    )
-    .unwrap();
-    for (name, text) in files {
-        let p = dir.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
+    let config = [("huashu.yaml", "packs: [demo.yaml]\nselect: [demo]\n")];
+    let all: Vec<(&str, &str)> = config.iter().chain(files).copied().collect();
+    common::project(&[("demo.yaml", "packs/demo.yaml")], &all)
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String)>, String) {
-    let out = Command::cargo_bin("huashu")
-        .unwrap()
-        .current_dir(dir)
+    let out = common::huashu(dir)
         .args(["check", "--format", "json"])
         .args(args)
         .output()

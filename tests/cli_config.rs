@@ -1,42 +1,23 @@
 //! `huashu.yaml`: discovery, every setting, and errors that point at the line in the config.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
+mod common;
 
 /// A temporary project with the demo pack and the given files.
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("demo.yaml"), fixture("packs/demo.yaml")).unwrap();
-    std::fs::write(
-        dir.path().join("scenic.yaml"),
-        fixture("config/scene-pack.yaml"),
+    common::project(
+        &[
+            ("demo.yaml", "packs/demo.yaml"),
+            ("scenic.yaml", "config/scene-pack.yaml"),
+        ],
+        files,
     )
-    .unwrap();
-    for (name, text) in files {
-        let p = dir.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
 }
 
 fn huashu(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("huashu")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .assert()
+    common::huashu(dir).args(args).assert()
 }
 
 /// Runs `check --format json`; returns the exit code and the (rule, path, severity) of each finding.

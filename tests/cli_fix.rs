@@ -1,38 +1,26 @@
 //! `--fix` and `--diff`: byte-exact edits, escaping where the phrase stands, idempotence, what is left.
 
-use assert_cmd::Command;
 use std::path::Path;
 
+mod common;
+
+/// A project with the demo and fix packs, this config, and the given files.
 fn project(config: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    std::fs::copy(
-        fixtures.join("packs/demo.yaml"),
-        dir.path().join("demo.yaml"),
+    let config = [("huashu.yaml", config.as_bytes())];
+    let all: Vec<(&str, &[u8])> = config.iter().chain(files).copied().collect();
+    common::project(
+        &[
+            ("demo.yaml", "packs/demo.yaml"),
+            ("fixy.yaml", "config/fix-pack.yaml"),
+        ],
+        &all,
     )
-    .unwrap();
-    std::fs::copy(
-        fixtures.join("config/fix-pack.yaml"),
-        dir.path().join("fixy.yaml"),
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("huashu.yaml"), config).unwrap();
-    for (name, bytes) in files {
-        std::fs::write(dir.path().join(name), bytes).unwrap();
-    }
-    dir
 }
 
 const BOTH: &str = "packs: [demo.yaml, fixy.yaml]\nselect: [demo, fixy]\n";
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("huashu")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
+    let out = common::huashu(dir).args(args).output().unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

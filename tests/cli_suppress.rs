@@ -1,29 +1,20 @@
 //! Suppressions: every form, the reason they need, and the report of those that silence nothing.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 
+mod common;
+
+/// A project with the demo pack selected by its config, and the given files.
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packs/demo.yaml");
-    std::fs::copy(demo, dir.path().join("demo.yaml")).unwrap();
-    std::fs::write(
-        dir.path().join("huashu.yaml"),
-        "packs: [demo.yaml]\nselect: [demo]\n",
-    )
-    .unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    dir
+    let config = [("huashu.yaml", "packs: [demo.yaml]\nselect: [demo]\n")];
+    let all: Vec<(&str, &str)> = config.iter().chain(files).copied().collect();
+    common::project(&[("demo.yaml", "packs/demo.yaml")], &all)
 }
 
 /// (rule, line, severity) of each finding, and the exit code.
 fn findings(dir: &Path, file: &str) -> (i32, Vec<(String, u64, String)>) {
-    let out = Command::cargo_bin("huashu")
-        .unwrap()
-        .current_dir(dir)
+    let out = common::huashu(dir)
         .args(["check", "--format", "json", file])
         .output()
         .unwrap();
@@ -186,10 +177,7 @@ fn a_yaml_allow_that_is_not_a_list_points_at_it() {
         "b.yaml",
         "groups:\n  - name: a\n    phrases:\n      - text: 你好\n        allow: {demo/you: x}\n",
     )]);
-    let out = Command::cargo_bin("huashu")
-        .unwrap()
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
+    let out = common::huashu(dir.path())
         .args(["check", "b.yaml"])
         .output()
         .unwrap();
