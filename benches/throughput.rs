@@ -7,10 +7,11 @@
 //!
 //! Prints the median of several runs. No timing assertion lives in `cargo test`.
 
-use huashu::check::{RuleSelection, lint_documents, linter};
+use huashu::engine::{RuleSelection, linter};
 use huashu::input::{Format, parse};
 use huashu::report::Report;
-use huashu::source::SourceFile;
+use huashu::run::check::lint_documents;
+use huashu::text::source::SourceFile;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -86,7 +87,7 @@ fn main() {
         phrases: lines,
         ..Default::default()
     };
-    let (t_render, out) = time(3, || huashu::output::pretty::render(&report, false));
+    let (t_render, out) = time(3, || huashu::report::pretty::render(&report, false));
     println!(
         "render {} findings as pretty output: {:.1} ms ({} KiB)",
         report.diagnostics.len(),

@@ -1,7 +1,7 @@
 //! Errors that stop a run (exit code 2): I/O, usage, and mistakes in packs, configs and phrase files.
 //! A mistake in a file always carries the file, the line, the column, and a label under the text.
 
-use crate::source::{Position, SourceFile};
+use crate::text::source::{Position, SourceFile};
 use miette::{Diagnostic, SourceSpan};
 use std::sync::Arc;
 

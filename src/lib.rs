@@ -1,35 +1,27 @@
 //! huashu (话术): a linter for Chinese e-commerce customer-service phrase libraries.
 //!
-//! Data flows one way: paths → files ([`input`]) → phrases ([`phrase`]) → diagnostics ([`linter`],
-//! [`diagnostic`]) → report ([`report`], [`output`]). Rules come from YAML packs ([`pack`]), the
-//! built-in ones embedded in the binary ([`builtin`]).
+//! The modules are layered the way data flows, and each imports only the layers before it:
+//!
+//! 1. [`text`]: a file's decoded text and positions, phrases, the normalised views rules match on.
+//! 2. [`input`]: paths → files → phrases, one reader per format.
+//! 3. [`engine`]: rule packs (the built-in ones embedded in the binary), compiled rules, matching.
+//! 4. [`report`]: findings placed in their files, and one writer per output format.
+//! 5. [`run`]: a run as the config and the command line set it up: selection, suppressions,
+//!    baselines, fixes, and the subcommands.
+//!
+//! [`error`] sits below them all: the errors that stop a run, each naming its file and place.
 
-pub mod baseline;
-pub mod builtin;
-pub mod catalog;
-pub mod check;
-pub mod commands;
-pub mod config;
-pub mod diagnostic;
+pub mod engine;
 pub mod error;
-pub mod fix;
 pub mod input;
-pub mod linter;
-pub mod normalize;
-pub mod output;
-pub mod pack;
-pub mod phrase;
 pub mod report;
-pub mod rules;
-pub mod scene;
-pub mod setup;
-pub mod source;
-pub mod suppress;
+pub mod run;
+pub mod text;
 
-pub use check::RuleSelection;
-pub use diagnostic::Diagnostic;
+pub use engine::RuleSelection;
+pub use engine::linter::Linter;
+pub use engine::pack::Pack;
+pub use engine::rules::{Level, Rule};
 pub use error::Error;
-pub use linter::Linter;
-pub use pack::Pack;
-pub use rules::{Level, Rule};
-pub use scene::Scene;
+pub use report::diagnostic::Diagnostic;
+pub use text::scene::Scene;

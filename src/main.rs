@@ -1,8 +1,10 @@
 //! The `huashu` command: parses arguments and calls the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use huashu::commands::{self, CheckArgs, ConfigChoice, Io, OutputFormat};
-use huashu::output;
+use huashu::report as output;
+use huashu::run::check::{CheckArgs, OutputFormat};
+use huashu::run::commands;
+use huashu::run::{ConfigChoice, Io};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -211,7 +213,7 @@ fn run(command: Command, config: &ConfigChoice, color: bool) -> Result<u8, huash
         color,
     };
     let text = match command {
-        Command::Check(args) => return commands::check(args.into_lib(), config, &mut io),
+        Command::Check(args) => return huashu::run::check::run(args.into_lib(), config, &mut io),
         Command::Rules { selection } => commands::rules(&selection.into_lib(), config)?,
         Command::Init { force } => return commands::init(force, &mut io),
         Command::Config { selection } => commands::show_config(&selection.into_lib(), config)?,

@@ -3,7 +3,8 @@
 //! behave (also checked through the real binary with `huashu test-rules`).
 
 use assert_cmd::Command;
-use huashu::{Pack, builtin};
+use huashu::Pack;
+use huashu::engine::builtin;
 
 fn packs() -> Vec<Pack> {
     builtin::names()

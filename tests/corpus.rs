@@ -5,8 +5,9 @@
 //! Format: `expected<TAB>scene<TAB>text`, `expected` = comma-separated rule ids or `-`, scene `-` for
 //! common; `#` starts a comment; `\n` and `\t` in text are unescaped.
 
-use huashu::check::{RuleSelection, linter};
-use huashu::{Level, Scene, builtin};
+use huashu::engine::builtin;
+use huashu::engine::{RuleSelection, linter};
+use huashu::{Level, Scene};
 use std::collections::{BTreeMap, BTreeSet};
 
 const MIN_PRECISION: f64 = 0.95;

@@ -1,7 +1,7 @@
 //! The pack format's `fix` field: `safe`/`suggest` for replace, `remove` for forbid.
 
 use huashu::Pack;
-use huashu::rules::Fix;
+use huashu::engine::rules::Fix;
 
 fn pack(kind: &str, fields: &str) -> String {
     format!(

@@ -5,8 +5,8 @@
 
 use super::table::{self, Mapped};
 use crate::error::LocatedError;
-use crate::phrase::{Offsets, Phrase};
-use crate::source::SourceFile;
+use crate::text::phrase::{Offsets, Phrase};
+use crate::text::source::SourceFile;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -238,7 +238,7 @@ fn unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scene::Scene;
+    use crate::text::scene::Scene;
 
     fn src(t: &str) -> Arc<SourceFile> {
         Arc::new(SourceFile::new("t.csv", t.to_string()))

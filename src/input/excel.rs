@@ -8,8 +8,8 @@
 
 use super::table::{self, Mapped};
 use crate::error::Error;
-use crate::phrase::{Offsets, Phrase};
-use crate::source::{CellSpan, SourceFile};
+use crate::text::phrase::{Offsets, Phrase};
+use crate::text::source::{CellSpan, SourceFile};
 use calamine::{Data, Reader, Sheets, Xls, Xlsx};
 use std::io::Cursor;
 use std::sync::Arc;

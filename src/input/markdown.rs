@@ -9,9 +9,9 @@
 //! code and group columns are read as in CSV; in any other table every body cell is a phrase.
 
 use super::table::{self, Columns, Mapped};
-use crate::phrase::{Offsets, Phrase};
-use crate::scene::Scene;
-use crate::source::SourceFile;
+use crate::text::phrase::{Offsets, Phrase};
+use crate::text::scene::Scene;
+use crate::text::source::SourceFile;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 

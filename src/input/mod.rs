@@ -1,17 +1,18 @@
 //! Readers, one per input format, and the walk from paths to files.
 
 pub mod csv;
-pub mod encoding;
+pub mod decode;
 pub mod excel;
 pub mod markdown;
+pub mod suppression;
 pub mod table;
 pub mod txt;
 pub mod yaml;
 
 use crate::error::{Error, LocatedError};
-use crate::phrase::Phrase;
-use crate::source::SourceFile;
-use encoding::TextEncoding;
+use crate::text::encoding::TextEncoding;
+use crate::text::phrase::Phrase;
+use crate::text::source::SourceFile;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -125,7 +126,7 @@ pub fn read_bytes(
 ) -> Result<Option<Document>, Error> {
     let mut format = format;
     if format.is_workbook() {
-        if excel::is_workbook(&bytes) || encoding::looks_binary(&bytes) {
+        if excel::is_workbook(&bytes) || decode::looks_binary(&bytes) {
             let (source, phrases) = excel::parse(&name, &bytes)?;
             return Ok(Some(Document {
                 source: Arc::new(source),
@@ -147,7 +148,7 @@ pub fn read_bytes(
         }
         format = Format::Csv;
     }
-    if options.encoding.is_none() && encoding::looks_binary(&bytes) {
+    if options.encoding.is_none() && decode::looks_binary(&bytes) {
         if !explicit {
             return Ok(None);
         }
@@ -159,7 +160,7 @@ pub fn read_bytes(
             ),
         ));
     }
-    let (text, enc) = encoding::decode(&name, bytes, options.encoding)?;
+    let (text, enc) = decode::decode(&name, bytes, options.encoding)?;
     let source = Arc::new(SourceFile::new(name, text).with_encoding(enc));
     Ok(Some(parse(source, format)?))
 }
@@ -167,7 +168,7 @@ pub fn read_bytes(
 /// Decodes a file's bytes: UTF-8, with or without a BOM (the BOM is not part of the text), UTF-16
 /// with a BOM, or GBK and other legacy encodings detected from the bytes.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Error> {
-    encoding::decode(name, bytes, None).map(|(text, _)| text)
+    decode::decode(name, bytes, None).map(|(text, _)| text)
 }
 
 /// An input to check: a file found on disk, or standard input.
@@ -271,4 +272,36 @@ pub fn display_path(path: &Path) -> String {
     } else {
         s
     }
+}
+
+/// Reads one input into a document. Errors name the file (and the line and column where there is one).
+/// `None` for a binary file met while walking a directory: skipped, and counted in the summary.
+pub fn read(
+    input: &Input,
+    options: &ReadOptions,
+    stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
+) -> Result<Option<Document>, Error> {
+    let (name, bytes, format, explicit) = match input {
+        Input::Stdin => {
+            let bytes = stdin().map_err(|source| Error::Io {
+                path: "<stdin>".into(),
+                source,
+            })?;
+            let format = options.format.unwrap_or(Format::Txt);
+            ("<stdin>".to_string(), bytes, format, true)
+        }
+        Input::File {
+            path,
+            format,
+            explicit,
+        } => {
+            let name = display_path(path);
+            let bytes = std::fs::read(path).map_err(|source| Error::Io {
+                path: name.clone(),
+                source,
+            })?;
+            (name, bytes, *format, *explicit)
+        }
+    };
+    read_bytes(name, bytes, format, options, explicit)
 }

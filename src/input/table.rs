@@ -1,8 +1,8 @@
 //! What CSV/TSV files and Excel sheets share: the header names seller tools use, their nested groups,
 //! and the character references (`&#13;`, `&#44;`) they write inside fields.
 
-use crate::phrase::Offsets;
-use crate::scene::Scene;
+use crate::text::phrase::Offsets;
+use crate::text::scene::Scene;
 use std::ops::Range;
 
 pub const CODE: &[&str] = &["快捷短语编码", "快捷编码", "编码", "快捷码", "code"];
@@ -35,7 +35,7 @@ pub struct Columns {
 
 fn find(header: &[&str], names: &[&str]) -> Option<usize> {
     header.iter().position(|h| {
-        let h = crate::normalize::normalize_str(h.trim().trim_start_matches('\u{feff}'));
+        let h = crate::text::normalize::normalize_str(h.trim().trim_start_matches('\u{feff}'));
         names.iter().any(|n| h == *n)
     })
 }

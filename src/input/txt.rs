@@ -1,6 +1,6 @@
 //! `.txt`: one phrase per line; blank lines are skipped; a line starting with `#` is a comment.
 
-use crate::phrase::{Offsets, Phrase};
+use crate::text::phrase::{Offsets, Phrase};
 
 pub fn parse(text: &str) -> Vec<Phrase> {
     let mut out = Vec::new();

@@ -2,9 +2,9 @@
 //! The same parser as rule packs (JSON is read as YAML), so every phrase keeps its exact position.
 
 use crate::error::{LocatedError, from_yaml_error, location_range};
-use crate::phrase::{Offsets, Phrase};
-use crate::scene::Scene;
-use crate::source::SourceFile;
+use crate::text::phrase::{Offsets, Phrase};
+use crate::text::scene::Scene;
+use crate::text::source::SourceFile;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -131,7 +131,7 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Vec<Phrase>, LocatedError> {
                         } else {
                             at.start
                         };
-                        for mut a in crate::suppress::parse_body(&item.value, at) {
+                        for mut a in crate::input::suppression::parse_body(&item.value, at) {
                             if a.reason.is_empty() {
                                 a.reason = reason.clone().unwrap_or_default();
                             }

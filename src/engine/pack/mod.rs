@@ -1,0 +1,498 @@
+//! Loading rule packs: YAML with real source spans, checked field by field, compiled once.
+//!
+//! Every mistake (unknown or missing field, wrong type, unknown kind or scene, invalid regex, a field
+//! that the rule's kind does not use, an example that does not behave) is reported with the pack file,
+//! the line, the column, and a label under the offending text.
+
+mod raw;
+
+use crate::engine::rules::{
+    Example, Examples, Fix, Kind, Level, Rule, Scope, forbid::Forbid, limit::Limit,
+    matcher::Matcher, replace::Replace, require::Require, require_with::RequireWith,
+};
+use crate::error::{LocatedError, from_yaml_error, location_range};
+use crate::text::normalize::normalize_str;
+use crate::text::scene::Scene;
+use crate::text::source::SourceFile;
+use raw::{RawMatch, RawPack, RawRule};
+use regex::Regex;
+use serde_saphyr::Spanned;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub name: String,
+    pub description: String,
+    /// Where the pack came from: a file path, or `builtin:NAME`.
+    pub origin: String,
+    pub rules: Vec<Rule>,
+    pub source: Arc<SourceFile>,
+}
+
+const KINDS: &[&str] = &["forbid", "replace", "require-with", "require", "limit"];
+
+/// Fields each kind may use, beyond the common ones.
+fn kind_fields(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "forbid" => &["words", "patterns", "except", "unless", "suggest", "fix"],
+        "replace" => &["map", "fix", "except", "unless"],
+        "require-with" => &["when", "require", "except", "unless", "suggest"],
+        "require" => &["any", "suggest"],
+        "limit" => &[
+            "max_chars",
+            "max_repeat_punct",
+            "except",
+            "unless",
+            "suggest",
+        ],
+        _ => &[],
+    }
+}
+
+struct Ctx<'a> {
+    src: &'a Arc<SourceFile>,
+    errors: Vec<LocatedError>,
+}
+
+impl Ctx<'_> {
+    fn range<T>(&self, s: &Spanned<T>) -> std::ops::Range<usize> {
+        location_range(self.src, &s.referenced)
+    }
+
+    fn error<T>(&mut self, at: &Spanned<T>, message: impl Into<String>, label: impl Into<String>) {
+        let range = self.range(at);
+        self.errors
+            .push(LocatedError::new(self.src, range, message, label));
+    }
+
+    fn error_help<T>(
+        &mut self,
+        at: &Spanned<T>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let range = self.range(at);
+        self.errors
+            .push(LocatedError::new(self.src, range, message, label).with_help(help));
+    }
+
+    fn regexes(&mut self, list: &[Spanned<String>]) -> Vec<Regex> {
+        let mut out = Vec::new();
+        for p in list {
+            // Only Traditional→Simplified: width folding or lower-casing would change regex syntax.
+            match Regex::new(&crate::text::normalize::simplify(&p.value)) {
+                Ok(re) => out.push(re),
+                Err(e) => {
+                    let detail = e.to_string();
+                    let last = detail.lines().last().unwrap_or("").trim();
+                    let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
+                    self.error_help(
+                        p,
+                        format!("正则表达式无效：{}", p.value),
+                        "无法编译的正则",
+                        last,
+                    )
+                }
+            }
+        }
+        out
+    }
+
+    fn matcher(&mut self, words: &[Spanned<String>], patterns: &[Spanned<String>]) -> Matcher {
+        let words: Vec<String> = words
+            .iter()
+            .map(|w| normalize_str(&w.value))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let patterns = self.regexes(patterns);
+        Matcher::new(&words, patterns)
+    }
+}
+
+impl Pack {
+    /// Parses and compiles a pack, and checks its examples. `name` is the path shown in errors.
+    pub fn parse(name: &str, text: &str) -> Result<Pack, Vec<LocatedError>> {
+        let pack = Pack::parse_unchecked(name, text)?;
+        // Examples are the pack's own tests: a pack whose examples misbehave is a broken pack.
+        let errors: Vec<LocatedError> = pack
+            .rules
+            .iter()
+            .flat_map(|rule| example_failures(&pack.source, rule))
+            .collect();
+        if errors.is_empty() {
+            Ok(pack)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Parses and compiles a pack without running its examples (`huashu test-rules` runs them).
+    pub fn parse_unchecked(name: &str, text: &str) -> Result<Pack, Vec<LocatedError>> {
+        let src = Arc::new(SourceFile::new(name, text.to_string()));
+        let raw: RawPack =
+            serde_saphyr::from_str(text).map_err(|e| vec![from_yaml_error(&src, &e, "规则包")])?;
+        let mut ctx = Ctx {
+            src: &src,
+            errors: Vec::new(),
+        };
+        let pack_name = raw.pack.value.clone();
+        if !is_kebab(&pack_name) {
+            ctx.error(
+                &raw.pack,
+                format!("包名 “{pack_name}” 只能用小写字母、数字和连字符"),
+                "包名",
+            );
+        }
+        let mut seen = HashSet::new();
+        let mut rules = Vec::new();
+        for r in &raw.rules {
+            if !seen.insert(r.value.id.value.clone()) {
+                ctx.error(
+                    &r.value.id,
+                    format!("规则 id 重复：{}", r.value.id.value),
+                    "重复的 id",
+                );
+            }
+            if let Some(rule) = compile_rule(&mut ctx, &pack_name, r) {
+                rules.push(rule);
+            }
+        }
+        let errors = ctx.errors;
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Pack {
+            name: pack_name,
+            description: raw.description.unwrap_or_default(),
+            origin: name.to_string(),
+            rules,
+            source: src.clone(),
+        })
+    }
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option<Rule> {
+    let r = &spanned.value;
+    let errors_before = ctx.errors.len();
+    let id = r.id.value.clone();
+    match id.split_once('/') {
+        Some((p, name)) if p == pack && is_kebab(name) => {}
+        _ => ctx.error_help(
+            &r.id,
+            format!("规则 id “{id}” 应写作 “{pack}/<短横线名称>”"),
+            "规则 id",
+            format!("例如 {pack}/dont-know"),
+        ),
+    }
+    let kind = r.kind.value.as_str();
+    if !KINDS.contains(&kind) {
+        ctx.error_help(
+            &r.kind,
+            format!("未知的规则类型 “{kind}”"),
+            "未知类型",
+            format!("可用类型：{}", KINDS.join("、")),
+        );
+        return None;
+    }
+    let level = Level::parse(&r.level.value).or_else(|| {
+        ctx.error_help(
+            &r.level,
+            format!("未知的级别 “{}”", r.level.value),
+            "未知级别",
+            "可用级别：error、warning、info",
+        );
+        None
+    });
+    let scope = match r.scope.as_ref().map(|s| s.value.as_str()) {
+        None | Some("phrase") => Scope::Phrase,
+        Some("sentence") => Scope::Sentence,
+        Some(other) => {
+            let at = r.scope.as_ref().expect("matched Some");
+            ctx.error_help(
+                at,
+                format!("未知的范围 “{other}”"),
+                "未知范围",
+                "可用范围：phrase、sentence",
+            );
+            Scope::Phrase
+        }
+    };
+    let scenes = r.scenes.as_ref().map(|list| {
+        list.iter()
+            .filter_map(|s| {
+                Scene::parse(&s.value).or_else(|| {
+                    ctx.error_help(
+                        s,
+                        format!("未知的场景 “{}”", s.value),
+                        "未知场景",
+                        format!("可用场景：{}", Scene::ALL.map(|s| s.as_str()).join("、")),
+                    );
+                    None
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    for (field, present) in [
+        ("words", r.words.is_some()),
+        ("patterns", r.patterns.is_some()),
+        ("except", !r.except.is_empty()),
+        ("unless", !r.unless.is_empty()),
+        ("suggest", !r.suggest.is_empty()),
+        ("map", r.map.is_some()),
+        ("fix", r.fix.is_some()),
+        ("when", r.when.is_some()),
+        ("require", r.require.is_some()),
+        ("any", r.any.is_some()),
+        ("max_chars", r.max_chars.is_some()),
+        ("max_repeat_punct", r.max_repeat_punct.is_some()),
+    ] {
+        if present && !kind_fields(kind).contains(&field) {
+            let users: Vec<&str> = KINDS
+                .iter()
+                .copied()
+                .filter(|k| kind_fields(k).contains(&field))
+                .collect();
+            ctx.error_help(
+                &r.kind,
+                format!("{kind} 规则不使用字段 {field}"),
+                format!("类型是 {kind}"),
+                format!("字段 {field} 只用于 {} 规则", users.join("、")),
+            );
+        }
+    }
+    let except = ctx.regexes(&r.except);
+    let unless = ctx.regexes(&r.unless);
+    let list = |l: &Option<Spanned<Vec<Spanned<String>>>>| -> Vec<Spanned<String>> {
+        l.as_ref()
+            .map(|s| {
+                s.value
+                    .iter()
+                    .map(|x| Spanned::new(x.value.clone(), x.referenced, x.defined))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let compiled_kind = match kind {
+        "forbid" => {
+            let (words, patterns) = (list(&r.words), list(&r.patterns));
+            if words.is_empty() && patterns.is_empty() {
+                ctx.error(
+                    &r.kind,
+                    "forbid 规则需要 words 或 patterns",
+                    "缺少 words/patterns",
+                );
+            }
+            let remove = match r.fix.as_ref().map(|f| f.value.as_str()) {
+                None => false,
+                Some("remove") => true,
+                Some(other) => {
+                    let at = r.fix.as_ref().expect("matched Some");
+                    ctx.error_help(
+                        at,
+                        format!("forbid 规则不支持修复方式 “{other}”"),
+                        "未知修复方式",
+                        "forbid 规则可用：remove（删除匹配到的文字）",
+                    );
+                    false
+                }
+            };
+            Kind::Forbid(Forbid {
+                matcher: ctx.matcher(&words, &patterns),
+                remove,
+            })
+        }
+        "replace" => {
+            let fix = match r.fix.as_ref().map(|f| f.value.as_str()) {
+                None | Some("suggest") => Fix::Suggest,
+                Some("safe") => Fix::Safe,
+                Some(other) => {
+                    let at = r.fix.as_ref().expect("matched Some");
+                    ctx.error_help(
+                        at,
+                        format!("未知的修复方式 “{other}”"),
+                        "未知修复方式",
+                        "replace 规则可用：safe、suggest",
+                    );
+                    Fix::Suggest
+                }
+            };
+            let Some(map) = r.map.as_ref() else {
+                ctx.error(&r.kind, "replace 规则需要 map", "缺少 map");
+                return None;
+            };
+            if map.value.0.is_empty() {
+                ctx.error(map, "map 不能为空", "空的 map");
+            }
+            let mut pairs = Vec::new();
+            for (k, v) in &map.value.0 {
+                let key = normalize_str(&k.value);
+                if key.is_empty() {
+                    ctx.error(k, "map 的键不能为空", "空键");
+                } else if v.is_empty() {
+                    ctx.error(k, format!("“{}” 没有给出替换写法", k.value), "缺少替换写法");
+                } else if fix == Fix::Safe && normalize_str(&v[0]).contains(&key) {
+                    // --fix would replace its own output again on the next run.
+                    ctx.error_help(
+                        k,
+                        format!("fix: safe 的替换写法 “{}” 里又包含 “{}”", v[0], k.value),
+                        "自动修复会反复替换",
+                        "改用 fix: suggest，或换一个不含原词的写法",
+                    );
+                } else {
+                    pairs.push((key, v.clone()));
+                }
+            }
+            if pairs.is_empty() {
+                return None;
+            }
+            Kind::Replace(Replace::new(pairs, fix))
+        }
+        "require-with" => {
+            let (Some(when), Some(require)) = (r.when.as_ref(), r.require.as_ref()) else {
+                ctx.error(
+                    &r.kind,
+                    "require-with 规则需要 when 和 require",
+                    "缺少 when/require",
+                );
+                return None;
+            };
+            let when_m = match_of(ctx, when);
+            let require_m = match_of(ctx, require);
+            Kind::RequireWith(RequireWith {
+                when: when_m,
+                require: require_m,
+            })
+        }
+        "require" => {
+            let Some(any) = r.any.as_ref() else {
+                ctx.error(&r.kind, "require 规则需要 any", "缺少 any");
+                return None;
+            };
+            Kind::Require(Require {
+                any: match_of(ctx, any),
+            })
+        }
+        "limit" => {
+            if r.max_chars.is_none() && r.max_repeat_punct.is_none() {
+                ctx.error(
+                    &r.kind,
+                    "limit 规则需要 max_chars 或 max_repeat_punct",
+                    "缺少限制",
+                );
+            }
+            Kind::Limit(Limit {
+                max_chars: r.max_chars.as_ref().map(|s| s.value),
+                max_repeat_punct: r.max_repeat_punct.as_ref().map(|s| s.value),
+            })
+        }
+        _ => unreachable!("kind checked above"),
+    };
+    let default_scene = scenes
+        .as_ref()
+        .and_then(|s| s.first().copied())
+        .unwrap_or(Scene::Common);
+    let mut examples = Examples::default();
+    for (list, out) in [
+        (&r.examples.value.bad, &mut examples.bad),
+        (&r.examples.value.good, &mut examples.good),
+    ] {
+        for ex in list {
+            let scene = match &ex.value.scene {
+                None => default_scene,
+                Some(s) => Scene::parse(&s.value).unwrap_or_else(|| {
+                    ctx.error(s, format!("未知的场景 “{}”", s.value), "未知场景");
+                    default_scene
+                }),
+            };
+            out.push(Example {
+                text: ex.value.text.clone(),
+                scene,
+                span: ctx.range(ex),
+            });
+        }
+    }
+    if examples.bad.is_empty() || examples.good.is_empty() {
+        ctx.error(
+            &r.examples,
+            "每条规则至少要有一个反例（bad）和一个正例（good）",
+            "examples 不完整",
+        );
+    }
+    if ctx.errors.len() > errors_before {
+        return None;
+    }
+    Some(Rule {
+        id,
+        pack: pack.to_string(),
+        level: level?,
+        message: r.message.value.trim().to_string(),
+        explain: r.explain.value.trim_end().to_string(),
+        source: r.source.value.trim().to_string(),
+        scenes,
+        scope,
+        suggest: r.suggest.clone(),
+        except,
+        unless,
+        kind: compiled_kind,
+        examples,
+    })
+}
+
+fn match_of(ctx: &mut Ctx, m: &Spanned<RawMatch>) -> Matcher {
+    if m.value.words.is_empty() && m.value.patterns.is_empty() {
+        ctx.error(m, "需要 words 或 patterns", "空的匹配");
+    }
+    ctx.matcher(&m.value.words, &m.value.patterns)
+}
+
+/// Examples that do not behave: a bad one the rule misses, a good one it fires on.
+pub fn example_failures(src: &Arc<SourceFile>, rule: &Rule) -> Vec<LocatedError> {
+    let mut out = Vec::new();
+    for ex in &rule.examples.bad {
+        if crate::engine::linter::rule_hits(rule, &ex.text, ex.scene).is_empty() {
+            out.push(
+                LocatedError::new(
+                    src,
+                    ex.span.clone(),
+                    format!("反例没有触发规则 {}", rule.id),
+                    "这个反例应当触发本规则",
+                )
+                .with_help(format!(
+                    "场景：{}；请修改规则的匹配条件，或改写这个反例",
+                    ex.scene
+                )),
+            );
+        }
+    }
+    for ex in &rule.examples.good {
+        let hits = crate::engine::linter::rule_hits(rule, &ex.text, ex.scene);
+        if let Some(hit) = hits.first() {
+            let matched: String = ex
+                .text
+                .chars()
+                .skip(hit.start)
+                .take(hit.end - hit.start)
+                .collect();
+            out.push(
+                LocatedError::new(
+                    src,
+                    ex.span.clone(),
+                    format!("正例误触发了规则 {}：匹配到 “{matched}”", rule.id),
+                    "这个正例不应触发本规则",
+                )
+                .with_help("请用 except 或 unless 排除这种用法，或改写这个正例"),
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,251 @@
+//! Compiled rules. Each kind lives in its own module; this one holds what they share: levels, scopes,
+//! `except`/`unless`, and the loop that runs a rule over a phrase's normalised text.
+
+pub mod forbid;
+pub mod limit;
+pub mod matcher;
+pub mod replace;
+pub mod require;
+pub mod require_with;
+
+use crate::text::normalize::Normalized;
+use crate::text::scene::Scene;
+use regex::Regex;
+use serde::Serialize;
+use std::fmt;
+use std::ops::Range;
+
+pub use replace::Fix;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "info" => Some(Level::Info),
+            "warning" => Some(Level::Warning),
+            "error" => Some(Level::Error),
+            _ => None,
+        }
+    }
+
+    /// The Chinese word shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Info => "提示",
+            Level::Warning => "警告",
+            Level::Error => "错误",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Phrase,
+    Sentence,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Forbid(forbid::Forbid),
+    Replace(replace::Replace),
+    RequireWith(require_with::RequireWith),
+    Require(require::Require),
+    Limit(limit::Limit),
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Forbid(_) => "forbid",
+            Kind::Replace(_) => "replace",
+            Kind::RequireWith(_) => "require-with",
+            Kind::Require(_) => "require",
+            Kind::Limit(_) => "limit",
+        }
+    }
+}
+
+/// An example from a rule's `examples`, with where it stands in its pack file.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub text: String,
+    pub scene: Scene,
+    /// Byte range of the example in the pack file.
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Examples {
+    pub bad: Vec<Example>,
+    pub good: Vec<Example>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub pack: String,
+    pub level: Level,
+    pub message: String,
+    pub explain: String,
+    pub source: String,
+    pub scenes: Option<Vec<Scene>>,
+    pub scope: Scope,
+    pub suggest: Vec<String>,
+    pub except: Vec<Regex>,
+    pub unless: Vec<Regex>,
+    pub kind: Kind,
+    pub examples: Examples,
+}
+
+/// A match of a rule: a byte range of the normalised phrase and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub range: Range<usize>,
+    pub suggestions: Vec<String>,
+}
+
+impl Rule {
+    pub fn applies_to(&self, scene: Scene) -> bool {
+        self.scenes.as_ref().is_none_or(|s| s.contains(&scene))
+    }
+
+    /// The fix mode of a `replace` rule, or `Remove` for a `forbid` rule with `fix: remove`.
+    pub fn fix(&self) -> Option<Fix> {
+        match &self.kind {
+            Kind::Replace(r) => Some(r.fix),
+            Kind::Forbid(f) if f.remove => Some(Fix::Remove),
+            _ => None,
+        }
+    }
+
+    /// Runs the rule over each scope of a normalised phrase; hits are byte ranges of the whole view.
+    pub fn check(&self, norm: &Normalized, scopes: &[Range<usize>]) -> Vec<Hit> {
+        // Per scope: the kind finds matches; `unless` silences the scope; `except` drops matches lying
+        // inside one of its matches; what still overlaps is one finding. Most scopes have no match, so
+        // `unless` and `except` are only searched when there is one.
+        let mut all = Vec::new();
+        for scope in scopes {
+            let text = &norm.as_str()[scope.clone()];
+            let mut hits = Vec::new();
+            let excepted = || -> Vec<Range<usize>> {
+                self.except
+                    .iter()
+                    .flat_map(|re| re.find_iter(text).map(|m| m.range()))
+                    .collect()
+            };
+            match &self.kind {
+                Kind::Forbid(k) => k.hits(text, &self.suggest, &mut hits),
+                Kind::Replace(k) => k.hits(text, &mut hits),
+                Kind::Require(k) => k.hits(text, &self.suggest, &mut hits),
+                Kind::Limit(k) => k.hits(text, &self.suggest, &mut hits),
+                Kind::RequireWith(k) if !k.when.is_match(text) => {}
+                Kind::RequireWith(k) => {
+                    let ex = if self.except.is_empty() {
+                        Vec::new()
+                    } else {
+                        excepted()
+                    };
+                    k.hits(text, &self.suggest, |r| !inside_any(r, &ex), &mut hits);
+                }
+            }
+            if hits.is_empty() || self.unless.iter().any(|re| re.is_match(text)) {
+                continue;
+            }
+            if !self.except.is_empty() && !matches!(self.kind, Kind::RequireWith(_)) {
+                let ex = excepted();
+                hits.retain(|h| !inside_any(&h.range, &ex));
+            }
+            if matches!(self.kind, Kind::Forbid(_)) {
+                matcher::drop_overlaps(&mut hits, |h| h.range.clone());
+            }
+            all.extend(hits.into_iter().map(|mut h| {
+                h.range = h.range.start + scope.start..h.range.end + scope.start;
+                h
+            }));
+        }
+        all
+    }
+}
+
+fn inside_any(r: &Range<usize>, outer: &[Range<usize>]) -> bool {
+    outer.iter().any(|o| o.start <= r.start && r.end <= o.end)
+}
+
+/// Sentence scopes of a normalised text: split after 。!?;… and at line breaks.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let end = match c {
+            '\n' | '\r' => Some((i, i + c.len_utf8())),
+            '。' | '!' | '?' | ';' | '…' => {
+                // Keep a run of terminators (?!, ……) with the sentence it ends.
+                let mut e = i + c.len_utf8();
+                while let Some(&(j, d)) = iter.peek() {
+                    if matches!(d, '。' | '!' | '?' | ';' | '…') {
+                        e = j + d.len_utf8();
+                        iter.next();
+                    } else {
+                        break;
+                    }
+                }
+                Some((e, e))
+            }
+            _ => None,
+        };
+        if let Some((end, next)) = end {
+            if end > start {
+                out.push(start..end);
+            }
+            start = next;
+        }
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn except_judges_each_match_before_overlaps_merge() {
+        let pack = "pack: t\ndescription: t\nrules:\n  - id: t/x\n    kind: forbid\n    level: warning\n    message: m\n    explain: e\n    source: s\n    patterns: ['我们把[^,]*发', '发过来']\n    except: ['我们把[^,]*发']\n    examples: {bad: [我们把样品发过来], good: [我们把样品发出]}\n";
+        let pack = crate::Pack::parse("t.yaml", pack).unwrap();
+        let hits =
+            crate::engine::linter::rule_hits(&pack.rules[0], "我们把样品发过来", Scene::Common);
+        assert_eq!(hits, vec![5..8]);
+    }
+
+    #[test]
+    fn splits_sentences_keeping_terminators() {
+        let t = "不清楚。我帮您问问!!好吗?\n谢谢";
+        let parts: Vec<&str> = sentences(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(parts, vec!["不清楚。", "我帮您问问!!", "好吗?", "谢谢"]);
+    }
+}

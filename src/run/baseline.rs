@@ -1,0 +1,213 @@
+//! Baselines, for adopting huashu on an existing library: `--write-baseline FILE` records today's
+//! findings, `--baseline FILE` reports only new ones.
+//!
+//! A finding is keyed by its file, its rule and its phrase's normalised text (Simplified, half-width,
+//! blanks collapsed), with a count, never by line: sorting the rows, inserting phrases or moving a
+//! phrase to another group does not bring old findings back. Paths are stored relative to the
+//! baseline file's directory with `/`, so the baseline works from any working directory and OS.
+//!
+//! The file is JSON, one finding per line, sorted, so that it diffs and merges well in git:
+//!
+//! ```json
+//! {"version": 1, "findings": [
+//!   {"path": "话术/售后.txt", "rule": "etiquette/dont-know", "phrase": "这个我不知道", "count": 1}
+//! ]}
+//! ```
+
+use crate::error::Error;
+use crate::report::diagnostic::Diagnostic;
+use crate::run::config;
+use crate::text::normalize::normalize_str;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const VERSION: u32 = 1;
+
+type Key = (String, String, String);
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    path: String,
+    rule: String,
+    phrase: String,
+    count: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    version: u32,
+    findings: Vec<Entry>,
+}
+
+#[derive(Debug, Default)]
+pub struct Baseline {
+    counts: BTreeMap<Key, usize>,
+    /// The directory stored paths are relative to.
+    dir: PathBuf,
+}
+
+/// What applying a baseline did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Applied {
+    /// Findings left out because the baseline has them.
+    pub known: usize,
+    /// Baseline entries no longer found (fixed since): the baseline can be rewritten smaller.
+    pub gone: usize,
+}
+
+/// A phrase's text as the key uses it.
+pub fn phrase_key(text: &str) -> String {
+    normalize_str(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn dir_of(file: &Path) -> PathBuf {
+    config::absolute(file)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn path_key(dir: &Path, shown: &str) -> String {
+    if shown == "<stdin>" {
+        return shown.to_string();
+    }
+    let abs = config::absolute(Path::new(shown));
+    let rel = abs.strip_prefix(dir).map(Path::to_path_buf).unwrap_or(abs);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn key(dir: &Path, d: &Diagnostic) -> Key {
+    (
+        path_key(dir, &d.path),
+        d.rule.clone(),
+        phrase_key(&d.phrase),
+    )
+}
+
+impl Baseline {
+    /// The baseline of a set of findings, to be written to `file`.
+    pub fn of(file: &Path, diagnostics: &[Diagnostic]) -> Baseline {
+        let dir = dir_of(file);
+        let mut counts = BTreeMap::new();
+        for d in diagnostics {
+            *counts.entry(key(&dir, d)).or_insert(0) += 1;
+        }
+        Baseline { counts, dir }
+    }
+
+    pub fn len(&self) -> usize {
+        self.counts.values().sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// The file's text.
+    pub fn to_json(&self) -> String {
+        let mut out = format!("{{\"version\": {VERSION}, \"findings\": [\n");
+        let lines: Vec<String> = self
+            .counts
+            .iter()
+            .map(|((path, rule, phrase), count)| {
+                let e = Entry {
+                    path: path.clone(),
+                    rule: rule.clone(),
+                    phrase: phrase.clone(),
+                    count: *count,
+                };
+                format!(
+                    "  {}",
+                    serde_json::to_string(&e).expect("entries serialise")
+                )
+            })
+            .collect();
+        out.push_str(&lines.join(",\n"));
+        if !lines.is_empty() {
+            out.push('\n');
+        }
+        out.push_str("]}\n");
+        out
+    }
+
+    /// Writes the baseline (atomically: a half-written baseline would resurface everything).
+    pub fn write(&self, file: &Path) -> Result<(), Error> {
+        crate::run::fix::write_atomic(file, self.to_json().as_bytes()).map_err(|source| Error::Io {
+            path: file.display().to_string(),
+            source,
+        })
+    }
+
+    pub fn load(file: &Path) -> Result<Baseline, Error> {
+        let shown = file.display().to_string();
+        let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        let parsed: File = serde_json::from_str(&text).map_err(|e| {
+            Error::usage(
+                format!("基线文件 {shown} 格式不对：第 {} 行：{e}", e.line()),
+                Some("用 --write-baseline 重新生成".to_string()),
+            )
+        })?;
+        if parsed.version != VERSION {
+            return Err(Error::usage(
+                format!(
+                    "基线文件 {shown} 的版本是 {}，本程序只认 {VERSION}",
+                    parsed.version
+                ),
+                Some("用 --write-baseline 重新生成".to_string()),
+            ));
+        }
+        let mut counts = BTreeMap::new();
+        for e in parsed.findings {
+            // Stored keys are normalised already; normalising again keeps hand-edited files working.
+            *counts
+                .entry((e.path, e.rule, phrase_key(&e.phrase)))
+                .or_insert(0) += e.count;
+        }
+        Ok(Baseline {
+            counts,
+            dir: dir_of(file),
+        })
+    }
+
+    /// Leaves out the findings the baseline has (as many of each key as it counts; the rest are new).
+    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) -> Applied {
+        let mut left = self.counts.clone();
+        let before = diagnostics.len();
+        diagnostics.retain(|d| match left.get_mut(&key(&self.dir, d)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        });
+        Applied {
+            known: before - diagnostics.len(),
+            gone: left.values().sum(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrase_keys_ignore_width_script_and_blanks() {
+        assert_eq!(
+            phrase_key("親，這個 不知道！"),
+            phrase_key("亲,这个  不知道!")
+        );
+    }
+}

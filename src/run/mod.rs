@@ -1,0 +1,51 @@
+//! A run of huashu as the config and the command line set it up.
+
+pub mod baseline;
+pub mod check;
+pub mod commands;
+pub mod config;
+pub mod fix;
+pub mod setup;
+pub mod suppress;
+
+use crate::engine::pack::Pack;
+use crate::error::Error;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Writes a report; a closed pipe (`huashu check | head`) is not an error worth reporting.
+pub(crate) fn emit(out: &mut dyn Write, s: &str) {
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+/// Where a command writes, and whether it may colour.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    pub stdin: &'a mut dyn FnMut() -> std::io::Result<Vec<u8>>,
+    pub color: bool,
+}
+
+/// Which config file a command uses: `--config FILE`, none (`--no-config`), or the one found upward.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigChoice {
+    pub path: Option<PathBuf>,
+    pub none: bool,
+}
+
+impl ConfigChoice {
+    pub fn load(&self) -> Result<config::Config, Error> {
+        config::load(self.path.as_deref(), !self.none)
+    }
+
+    /// The packs the config enables or disables, plus those named on the command line.
+    pub fn packs(&self, cli: &[String]) -> Result<Vec<Pack>, Error> {
+        let config = self.load()?;
+        let value =
+            |items: &[config::Item]| items.iter().map(|i| i.value.clone()).collect::<Vec<_>>();
+        let mut extra = value(&config.packs);
+        extra.extend(cli.iter().cloned());
+        crate::engine::load_packs_except(&extra, &value(&config.disable_packs))
+    }
+}

@@ -1,0 +1,653 @@
+//! A check run as the config and the command line set it up: one linter (every rule compiled once),
+//! the level of each rule in each file (a per-path override selects among the compiled rules, it never
+//! recompiles them), the files left out, extra scene keywords, and the suppressions.
+
+use crate::engine::linter::Linter;
+use crate::engine::rules::{Kind, Level};
+use crate::engine::{self, RuleSelection};
+use crate::error::{Error, LocatedError};
+use crate::input::suppression::{self, CommentStyle};
+use crate::input::{self, Document, Format, Input};
+use crate::report::diagnostic;
+use crate::report::diagnostic::Diagnostic;
+use crate::run::check::{self, Outcome};
+use crate::run::config::{self, Config, Item, LocatedOrUsage};
+use crate::run::suppress;
+use crate::text::normalize::normalize_str;
+use crate::text::phrase::Allow;
+use crate::text::scene::Scene;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use std::collections::HashSet;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The level of every rule in one file: the linter's rules by index, then [`suppress::META`];
+/// `None` where the rule is off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub levels: Vec<Option<Level>>,
+}
+
+struct CompiledOverride {
+    files: Gitignore,
+    select: Vec<String>,
+    ignore: Vec<String>,
+    levels: Vec<(String, Option<Level>)>,
+}
+
+pub struct Setup {
+    pub config: Config,
+    pub linter: Linter,
+    /// (name, origin) of each pack in use.
+    pub packs: Vec<(String, String)>,
+    /// (id, pack, own level) of each rule, in profile order.
+    ids: Vec<(String, String, Level)>,
+    pub base: Profile,
+    overrides: Vec<CompiledOverride>,
+    exclude: Gitignore,
+    known: HashSet<String>,
+    builtin_known: OnceLock<HashSet<String>>,
+    pub max_warnings: Option<usize>,
+    /// `--input-format` and `--encoding`.
+    pub read_options: input::ReadOptions,
+    /// Files skipped while reading (binary files met in directories, unknown formats).
+    skipped: std::sync::atomic::AtomicUsize,
+}
+
+/// A document with the suppressions in it that stand before no phrase.
+pub struct Read {
+    pub input: Input,
+    pub document: Document,
+    pub orphans: Vec<Allow>,
+}
+
+fn strings(items: &[Item]) -> Vec<String> {
+    items.iter().map(|i| i.value.clone()).collect()
+}
+
+impl Setup {
+    /// Loads the packs the config and the command line name, and checks every rule and pack name
+    /// they use. `max_warnings` from the command line wins over the config's.
+    pub fn new(
+        config: Config,
+        cli: &RuleSelection,
+        max_warnings: Option<usize>,
+    ) -> Result<Setup, Error> {
+        let mut located: Vec<LocatedError> = Vec::new();
+        let mut usage: Option<Error> = None;
+        let mut fail = |e: LocatedOrUsage| match e {
+            LocatedOrUsage::Located(e) => located.push(e),
+            LocatedOrUsage::Usage(e) => {
+                usage.get_or_insert(e);
+            }
+        };
+        for d in &config.disable_packs {
+            if crate::engine::builtin::text(&d.value).is_none() {
+                fail(config.error_at(
+                    d,
+                    format!("没有名为 {} 的内置规则包", d.value),
+                    "不是内置规则包",
+                    Some(format!(
+                        "内置规则包：{}",
+                        crate::engine::builtin::names().join("、")
+                    )),
+                ));
+            }
+        }
+        let mut extra = Vec::new();
+        for p in &config.packs {
+            // A config's pack paths are resolved already (relative to the working directory).
+            if crate::engine::builtin::text(&p.value).is_some() || Path::new(&p.value).is_file() {
+                extra.push(p.value.clone());
+            } else {
+                fail(config.error_at(
+                    p,
+                    format!("找不到规则包 {}", p.value),
+                    "既不是内置规则包，也不是存在的文件",
+                    Some(format!(
+                        "内置规则包：{}；文件路径相对于配置文件所在的目录",
+                        crate::engine::builtin::names().join("、")
+                    )),
+                ));
+            }
+        }
+        extra.extend(cli.packs.iter().cloned());
+        let packs = engine::load_packs_except(&extra, &strings(&config.disable_packs))?;
+        let mut known: HashSet<String> = HashSet::new();
+        let mut rules = Vec::new();
+        let mut pack_list = Vec::new();
+        for p in packs {
+            known.insert(p.name.clone());
+            pack_list.push((p.name.clone(), p.origin.clone()));
+            for mut r in p.rules {
+                known.insert(r.id.clone());
+                if let Kind::Limit(l) = &mut r.kind {
+                    if l.max_chars.is_some() && config.max_chars.is_some() {
+                        l.max_chars = config.max_chars;
+                    }
+                    if l.max_repeat_punct.is_some() && config.max_repeat_punct.is_some() {
+                        l.max_repeat_punct = config.max_repeat_punct;
+                    }
+                }
+                rules.push(r);
+            }
+        }
+        let mut ids: Vec<(String, String, Level)> = rules
+            .iter()
+            .map(|r| (r.id.clone(), r.pack.clone(), r.level))
+            .collect();
+        for (id, level) in suppress::META {
+            ids.push((id.to_string(), suppress::META_PACK.to_string(), level));
+        }
+        // Names a selection may use: loaded rules and packs, and the suppression findings.
+        let selectable =
+            |s: &str| known.contains(s) || ids.iter().any(|(id, p, _)| id == s || p == s);
+        let cli_items: Vec<Item> = cli
+            .select
+            .iter()
+            .chain(&cli.ignore)
+            .map(|s| Item::cli(s.clone()))
+            .collect();
+        let mut names: Vec<&Item> = config
+            .select
+            .iter()
+            .chain(&config.ignore)
+            .chain(config.levels.iter().map(|(i, _)| i))
+            .collect();
+        for o in &config.overrides {
+            names.extend(o.select.iter().chain(&o.ignore));
+            names.extend(o.levels.iter().map(|(i, _)| i));
+        }
+        names.extend(cli_items.iter());
+        for it in names {
+            if !selectable(&it.value) {
+                fail(config.error_at(
+                    it,
+                    format!("没有名为 {} 的规则或规则包", it.value),
+                    "未知的规则",
+                    Some("用 huashu rules 查看全部规则；规则包没有启用时，它的规则也不可用".into()),
+                ));
+            }
+        }
+        let glob = |items: &[Item], fail: &mut dyn FnMut(LocatedOrUsage)| -> Gitignore {
+            let mut b = GitignoreBuilder::new(&config.root);
+            for it in items {
+                if let Err(e) = b.add_line(None, &it.value) {
+                    fail(config.error_at(
+                        it,
+                        format!("无效的路径模式 “{}”：{e}", it.value),
+                        "无效的模式",
+                        Some("写法同 .gitignore，如 旧话术/ 或 *.csv".into()),
+                    ));
+                }
+            }
+            b.build().unwrap_or_else(|_| Gitignore::empty())
+        };
+        let exclude = glob(&config.exclude, &mut fail);
+        let overrides = config
+            .overrides
+            .iter()
+            .map(|o| CompiledOverride {
+                files: glob(&o.files, &mut fail),
+                select: strings(&o.select),
+                ignore: strings(&o.ignore),
+                levels: o
+                    .levels
+                    .iter()
+                    .map(|(i, l)| (i.value.clone(), *l))
+                    .collect(),
+            })
+            .collect();
+        if !located.is_empty() {
+            return Err(Error::Config {
+                path: config.shown_name(),
+                errors: located,
+            });
+        }
+        if let Some(e) = usage {
+            return Err(e);
+        }
+        let select = if cli.select.is_empty() {
+            strings(&config.select)
+        } else {
+            cli.select.clone()
+        };
+        let mut ignore = strings(&config.ignore);
+        ignore.extend(cli.ignore.iter().cloned());
+        let levels: Vec<(String, Option<Level>)> = config
+            .levels
+            .iter()
+            .map(|(i, l)| (i.value.clone(), *l))
+            .collect();
+        let base = resolve(&ids, &select, &ignore, &levels);
+        let max_warnings = max_warnings.or(config.max_warnings);
+        Ok(Setup {
+            linter: Linter::new(rules),
+            packs: pack_list,
+            ids,
+            base,
+            overrides,
+            exclude,
+            known,
+            builtin_known: OnceLock::new(),
+            max_warnings,
+            read_options: input::ReadOptions::default(),
+            skipped: std::sync::atomic::AtomicUsize::new(0),
+            config: CliMerged { select, ignore }.into_config(config),
+        })
+    }
+
+    /// A path relative to the config's directory, when it is under it.
+    fn relative(&self, path: &Path) -> Option<PathBuf> {
+        config::absolute(path)
+            .strip_prefix(&self.config.root)
+            .ok()
+            .map(Path::to_path_buf)
+    }
+
+    /// Whether the config's `exclude` leaves a file out.
+    pub fn excluded(&self, path: &Path) -> bool {
+        self.relative(path).is_some_and(|rel| {
+            !rel.as_os_str().is_empty()
+                && self
+                    .exclude
+                    .matched_path_or_any_parents(&rel, false)
+                    .is_ignore()
+        })
+    }
+
+    /// The level of every rule in a file (`None`: standard input), after the matching overrides.
+    pub fn profile_for(&self, path: Option<&Path>) -> Profile {
+        let Some(rel) = path.and_then(|p| self.relative(p)) else {
+            return self.base.clone();
+        };
+        let matching: Vec<&CompiledOverride> = self
+            .overrides
+            .iter()
+            .filter(|o| o.files.matched_path_or_any_parents(&rel, false).is_ignore())
+            .collect();
+        if matching.is_empty() {
+            return self.base.clone();
+        }
+        let mut select = self.config.select.iter().map(|i| i.value.clone()).collect();
+        let mut ignore: Vec<String> = strings(&self.config.ignore);
+        let mut levels: Vec<(String, Option<Level>)> = self
+            .config
+            .levels
+            .iter()
+            .map(|(i, l)| (i.value.clone(), *l))
+            .collect();
+        for o in matching {
+            if !o.select.is_empty() {
+                select = o.select.clone();
+            }
+            ignore.extend(o.ignore.iter().cloned());
+            levels.extend(o.levels.iter().cloned());
+        }
+        resolve(&self.ids, &select, &ignore, &levels)
+    }
+
+    /// The linter for a profile: the rules it runs, at its levels. The compiled rules are shared (their
+    /// automata and regexes are reference-counted), never recompiled.
+    pub fn linter_for(&self, profile: &Profile) -> Linter {
+        self.linter_where(profile, |_| true)
+    }
+
+    /// Like `linter_for`, with only the rules `keep` accepts (`--fix` wants the fixable ones).
+    pub fn linter_where(
+        &self,
+        profile: &Profile,
+        keep: impl Fn(&crate::engine::rules::Rule) -> bool,
+    ) -> Linter {
+        let rules = self
+            .linter
+            .rules
+            .iter()
+            .zip(&profile.levels)
+            .filter_map(|(r, level)| {
+                let level = (*level)?;
+                keep(r).then(|| crate::engine::rules::Rule { level, ..r.clone() })
+            })
+            .collect();
+        Linter::new(rules)
+    }
+
+    /// The rules a report describes (SARIF's rule list): those that run at the top level, at its
+    /// levels, plus any an override turned on that has findings.
+    pub fn reported_rules(
+        &self,
+        report: &crate::report::Report,
+    ) -> Vec<crate::engine::rules::Rule> {
+        let mut rules = self.linter_for(&self.base).rules;
+        for d in &report.diagnostics {
+            if !rules.iter().any(|r| r.id == d.rule)
+                && let Some(r) = self.linter.rules.iter().find(|r| r.id == d.rule)
+            {
+                rules.push(r.clone());
+            }
+        }
+        rules
+    }
+
+    /// The profile of a read document.
+    pub fn profile_of(&self, read: &Read) -> Profile {
+        match &read.input {
+            Input::File { path, .. } => self.profile_for(Some(path)),
+            Input::Stdin => self.profile_for(None),
+        }
+    }
+
+    /// Whether a rule id or pack name names a rule of any loaded or built-in pack.
+    pub fn is_known(&self, name: &str) -> bool {
+        self.known.contains(name)
+            || self
+                .builtin_known
+                .get_or_init(|| {
+                    let mut set = HashSet::new();
+                    for n in crate::engine::builtin::names() {
+                        set.insert(n.to_string());
+                        if let Some(Ok(p)) = crate::engine::builtin::load(n) {
+                            set.extend(p.rules.into_iter().map(|r| r.id));
+                        }
+                    }
+                    set
+                })
+                .contains(name)
+    }
+
+    fn enabled_in(&self, profile: &Profile, name: &str) -> bool {
+        self.ids
+            .iter()
+            .zip(&profile.levels)
+            .any(|((id, pack, _), l)| (id == name || pack == name) && l.is_some())
+    }
+
+    /// Expands paths into inputs, leaving out excluded files and config files (a config is YAML, but
+    /// never a phrasebook).
+    pub fn inputs(&self, paths: &[PathBuf]) -> Result<Vec<Input>, Error> {
+        let collected = input::collect_with(paths, &self.read_options)?;
+        self.skipped
+            .fetch_add(collected.skipped, std::sync::atomic::Ordering::Relaxed);
+        Ok(collected
+            .inputs
+            .into_iter()
+            .filter(|i| match i {
+                Input::File { path, .. } => {
+                    let is_config = path
+                        .file_name()
+                        .is_some_and(|n| config::NAMES.iter().any(|c| n == *c));
+                    !is_config && !self.excluded(path)
+                }
+                Input::Stdin => true,
+            })
+            .collect())
+    }
+
+    /// Reads one input and applies what the config adds to a document: scene keywords and comment
+    /// suppressions.
+    pub fn read(
+        &self,
+        input: &Input,
+        stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
+    ) -> Result<Option<Read>, Error> {
+        let Some(mut document) = input::read(input, &self.read_options, stdin)? else {
+            self.skipped
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(None);
+        };
+        let orphans = self.prepare(&mut document);
+        Ok(Some(Read {
+            input: input.clone(),
+            document,
+            orphans,
+        }))
+    }
+
+    /// Scene keywords and comment suppressions for a freshly parsed document; returns the orphaned
+    /// suppressions.
+    pub fn prepare(&self, document: &mut Document) -> Vec<Allow> {
+        if !self.config.scenes.is_empty() {
+            for p in &mut document.phrases {
+                let Some(group) = &p.group else { continue };
+                // Only an inferred scene is replaced: a YAML group's explicit `scene:` stays.
+                if p.scene != Scene::infer(group) {
+                    continue;
+                }
+                let name = normalize_str(group);
+                if let Some((_, scene)) = self
+                    .config
+                    .scenes
+                    .iter()
+                    .find(|(k, _)| name.contains(&normalize_str(k)))
+                {
+                    p.scene = *scene;
+                }
+            }
+        }
+        match comment_style(document.format) {
+            Some(style) => {
+                suppression::attach_comments(&document.source.text, &mut document.phrases, style)
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// The findings on documents, each with its file's profile, after suppressions.
+    pub fn lint(&self, reads: &[Read]) -> Vec<Diagnostic> {
+        let profiles: Vec<Profile> = reads.iter().map(|r| self.profile_of(r)).collect();
+        // One linter per distinct profile (few: the combinations of overrides that match files).
+        let mut distinct: Vec<(&Profile, Linter)> = Vec::new();
+        let linter_of: Vec<usize> = profiles
+            .iter()
+            .map(|p| match distinct.iter().position(|(q, _)| *q == p) {
+                Some(i) => i,
+                None => {
+                    distinct.push((p, self.linter_for(p)));
+                    distinct.len() - 1
+                }
+            })
+            .collect();
+        // lint_documents_with takes documents by slice; borrow them out of the reads.
+        let documents: Vec<&Document> = reads.iter().map(|r| &r.document).collect();
+        let n = self.linter.rules.len();
+        let known = |s: &str| self.is_known(s);
+        let mut out = check::lint_documents_with(&documents, |i, source, phrase, out| {
+            let profile = &profiles[i];
+            let mut found = Vec::new();
+            diagnostic::place(&distinct[linter_of[i]].1, source, phrase, &mut found);
+            if !phrase.allow.is_empty() {
+                let enabled = |s: &str| self.enabled_in(profile, s);
+                let ctx = suppress::Context {
+                    known: &known,
+                    enabled: &enabled,
+                    unused: profile.levels[n],
+                    invalid: profile.levels[n + 1],
+                };
+                suppress::apply(source, phrase, &mut found, &ctx);
+            }
+            out.append(&mut found);
+        });
+        let mut orphans = false;
+        for (r, profile) in reads.iter().zip(&profiles) {
+            if let Some(level) = profile.levels[n] {
+                for a in &r.orphans {
+                    out.push(suppress::orphan(&r.document.source, a, level));
+                    orphans = true;
+                }
+            }
+        }
+        if orphans {
+            out.sort_by(|a, b| {
+                (a.path.as_str(), a.line, a.column).cmp(&(b.path.as_str(), b.line, b.column))
+            });
+        }
+        out
+    }
+
+    /// Reads every input; a file that cannot be read or parsed is kept as an error and does not stop
+    /// the others.
+    pub fn read_all(
+        &self,
+        paths: &[PathBuf],
+        stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
+    ) -> Result<(Vec<Read>, Vec<Error>), Error> {
+        let mut reads = Vec::new();
+        let mut errors = Vec::new();
+        for input in self.inputs(paths)? {
+            match self.read(&input, stdin) {
+                Ok(Some(r)) => reads.push(r),
+                Ok(None) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+        Ok((reads, errors))
+    }
+
+    pub fn outcome(&self, reads: &[Read], file_errors: Vec<Error>) -> Outcome {
+        let mut outcome = Outcome {
+            file_errors,
+            ..Outcome::default()
+        };
+        outcome.report.files = reads.len();
+        outcome.report.skipped = self.skipped.load(std::sync::atomic::Ordering::Relaxed);
+        outcome.report.phrases = reads.iter().map(|r| r.document.phrases.len()).sum();
+        outcome.report.diagnostics = self.lint(reads);
+        outcome
+    }
+
+    /// The effective configuration as YAML, for `huashu config`.
+    pub fn effective(&self) -> String {
+        let q = |s: &str| serde_json::to_string(s).expect("strings serialise");
+        let mut out = String::new();
+        match &self.config.path {
+            Some(p) => {
+                let _ = writeln!(out, "# 生效的配置：来自 {}", p.display());
+            }
+            None => out.push_str("# 生效的配置：没有找到配置文件，使用默认设置\n"),
+        }
+        let _ = writeln!(out, "root: {}", q(&self.config.root.display().to_string()));
+        out.push_str("packs:\n");
+        for (name, origin) in &self.packs {
+            let _ = writeln!(out, "  - {{name: {}, origin: {}}}", q(name), q(origin));
+        }
+        let list = |out: &mut String, key: &str, items: &[Item]| {
+            let v: Vec<String> = items.iter().map(|i| q(&i.value)).collect();
+            let _ = writeln!(out, "{key}: [{}]", v.join(", "));
+        };
+        list(&mut out, "select", &self.config.select);
+        list(&mut out, "ignore", &self.config.ignore);
+        list(&mut out, "exclude", &self.config.exclude);
+        out.push_str("scenes:");
+        if self.config.scenes.is_empty() {
+            out.push_str(" {}");
+        }
+        out.push('\n');
+        for (k, s) in &self.config.scenes {
+            let _ = writeln!(out, "  {}: {}", q(k), s);
+        }
+        let opt = |v: Option<usize>| v.map_or("null".to_string(), |v| v.to_string());
+        let _ = writeln!(out, "max_chars: {}", opt(self.config.max_chars));
+        let _ = writeln!(
+            out,
+            "max_repeat_punct: {}",
+            opt(self.config.max_repeat_punct)
+        );
+        let _ = writeln!(out, "max_warnings: {}", opt(self.max_warnings));
+        out.push_str("overrides:");
+        if self.config.overrides.is_empty() {
+            out.push_str(" []");
+        }
+        out.push('\n');
+        for o in &self.config.overrides {
+            let v: Vec<String> = o.files.iter().map(|i| q(&i.value)).collect();
+            let _ = writeln!(out, "  - files: [{}]", v.join(", "));
+            let mut sub = String::new();
+            list(&mut sub, "select", &o.select);
+            list(&mut sub, "ignore", &o.ignore);
+            for line in sub.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+            let _ = writeln!(out, "    levels: {{{}}}", levels_inline(&o.levels, &q));
+        }
+        out.push_str("# 每条规则最终的级别（不含 overrides）\nrules:\n");
+        for ((id, _, _), level) in self.ids.iter().zip(&self.base.levels) {
+            let _ = writeln!(out, "  {}: {}", q(id), level.map_or("off", |l| l.as_str()));
+        }
+        out
+    }
+}
+
+fn levels_inline(levels: &[(Item, Option<Level>)], q: &dyn Fn(&str) -> String) -> String {
+    levels
+        .iter()
+        .map(|(i, l)| format!("{}: {}", q(&i.value), l.map_or("off", |l| l.as_str())))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The formats whose suppressions are comment lines before the phrase.
+fn comment_style(format: Format) -> Option<CommentStyle> {
+    match format {
+        Format::Txt => Some(CommentStyle::Hash),
+        Format::Md => Some(CommentStyle::Html),
+        Format::Yaml | Format::Json | Format::Csv | Format::Tsv | Format::Xlsx | Format::Xls => {
+            None
+        }
+    }
+}
+
+/// The command line's select and ignore folded into the config, so `huashu config` shows what runs.
+struct CliMerged {
+    select: Vec<String>,
+    ignore: Vec<String>,
+}
+
+impl CliMerged {
+    fn into_config(self, mut config: Config) -> Config {
+        let keep = |old: &[Item], new: Vec<String>| -> Vec<Item> {
+            new.into_iter()
+                .map(|v| {
+                    old.iter()
+                        .find(|i| i.value == v)
+                        .cloned()
+                        .unwrap_or(Item::cli(v))
+                })
+                .collect()
+        };
+        config.select = keep(&config.select, self.select);
+        config.ignore = keep(&config.ignore, self.ignore);
+        config
+    }
+}
+
+/// The level of each rule under a selection: a rule runs when `select` is empty or names it or its
+/// pack (the suppression findings are not subject to `select`), and `ignore` does not; `levels` then
+/// set levels, pack entries first and rule entries over them, later entries over earlier ones.
+fn resolve(
+    ids: &[(String, String, Level)],
+    select: &[String],
+    ignore: &[String],
+    levels: &[(String, Option<Level>)],
+) -> Profile {
+    let names = |list: &[String], id: &str, pack: &str| list.iter().any(|s| s == id || s == pack);
+    let levels = ids
+        .iter()
+        .map(|(id, pack, own)| {
+            let selected =
+                pack == suppress::META_PACK || select.is_empty() || names(select, id, pack);
+            if !selected || names(ignore, id, pack) {
+                return None;
+            }
+            let mut level = Some(*own);
+            for (_, l) in levels.iter().filter(|(k, _)| k == pack) {
+                level = *l;
+            }
+            for (_, l) in levels.iter().filter(|(k, _)| k == id) {
+                level = *l;
+            }
+            level
+        })
+        .collect();
+    Profile { levels }
+}

@@ -1,0 +1,320 @@
+//! A phrase file's decoded text with a line index, so positions are found by binary search instead of a
+//! rescan, and miette can draw snippets from it quickly.
+
+use crate::text::encoding::TextEncoding;
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use std::sync::Arc;
+
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it (or as found while walking), shown in every report.
+    pub name: String,
+    pub text: String,
+    /// How the file's bytes were decoded; `None` for workbooks, whose text is synthetic.
+    pub encoding: Option<TextEncoding>,
+    /// Byte offset of the start of each line.
+    line_starts: Vec<usize>,
+    /// For a workbook: the cell each stretch of the synthetic text came from, in text order.
+    cells: Vec<CellSpan>,
+}
+
+/// A spreadsheet cell whose text stands at `start..end` of a workbook's synthetic source text.
+/// Positions in it are reported as line = row, column = character offset within the cell.
+#[derive(Debug, Clone)]
+pub struct CellSpan {
+    pub start: usize,
+    pub end: usize,
+    pub sheet: Arc<str>,
+    /// 1-based row number, as Excel shows it.
+    pub row: u32,
+    /// 0-based column index (0 is column A).
+    pub column: u32,
+}
+
+impl CellSpan {
+    /// The cell's A1-style reference, e.g. `B12`.
+    pub fn reference(&self) -> String {
+        let mut letters = Vec::new();
+        let mut n = self.column + 1;
+        while n > 0 {
+            let rem = (n - 1) % 26;
+            letters.push(b'A' + rem as u8);
+            n = (n - 1) / 26;
+        }
+        letters.reverse();
+        format!("{}{}", String::from_utf8(letters).expect("ASCII"), self.row)
+    }
+}
+
+/// A 1-based line and a 1-based column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            name: name.into(),
+            text,
+            encoding: None,
+            line_starts,
+            cells: Vec::new(),
+        }
+    }
+
+    /// Records how the file was decoded (so it can be written back the same way).
+    pub fn with_encoding(mut self, encoding: TextEncoding) -> Self {
+        self.encoding = Some(encoding);
+        self
+    }
+
+    /// A workbook's synthetic text and the cells it is made of (sorted by `start`, not overlapping).
+    pub fn with_cells(name: impl Into<String>, text: String, cells: Vec<CellSpan>) -> Self {
+        let mut f = SourceFile::new(name, text);
+        f.cells = cells;
+        f
+    }
+
+    /// The cell holding a byte offset of a workbook's text (its end counts as inside).
+    pub fn cell_at(&self, byte: usize) -> Option<&CellSpan> {
+        let i = self.cells.partition_point(|c| c.start <= byte);
+        self.cells[..i].last().filter(|c| byte <= c.end)
+    }
+
+    /// 0-based line index of a byte offset.
+    fn line_index(&self, byte: usize) -> usize {
+        match self.line_starts.binary_search(&byte) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Where the line (or the workbook cell) holding a byte offset starts.
+    fn region_start(&self, byte: usize) -> usize {
+        match self.cell_at(byte) {
+            Some(cell) => cell.start,
+            None => self.line_starts[self.line_index(byte)],
+        }
+    }
+
+    /// The line and character column of a byte offset.
+    pub fn position(&self, byte: usize) -> Position {
+        if let Some(cell) = self.cell_at(byte) {
+            return Position {
+                line: cell.row as usize,
+                column: self.text[cell.start..byte].chars().count() + 1,
+            };
+        }
+        let line = self.line_index(byte);
+        let start = self.line_starts[line];
+        let column = self.text[start..byte].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// The text of the line holding a byte offset, without its line break.
+    pub fn line_text(&self, byte: usize) -> &str {
+        let line = self.line_index(byte);
+        let start = self.line_starts[line];
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// Above this size a snippet shows only a window of the span's own line: a phrase file with a
+/// megabyte-long line must not print that line once per finding.
+const MAX_SNIPPET_BYTES: usize = 4096;
+/// Characters of context either side of the span in a windowed snippet.
+const WINDOW_CHARS: usize = 40;
+
+impl SourceFile {
+    /// A snippet of the span with a few characters either side, on the span's first line only.
+    fn window(&self, start: usize, end: usize, line_start: usize) -> MietteSpanContents<'_> {
+        let line = self.line_index(start);
+        let line_end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&e| e - 1);
+        let before = &self.text[line_start..start];
+        let from = before
+            .char_indices()
+            .rev()
+            .nth(WINDOW_CHARS - 1)
+            .map_or(line_start, |(i, _)| line_start + i);
+        let end = end.min(line_end).max(start);
+        let to = self.text[end..line_end]
+            .char_indices()
+            .nth(WINDOW_CHARS)
+            .map_or(line_end, |(i, _)| end + i);
+        let to = if self.text[from..to].ends_with('\r') {
+            to - 1
+        } else {
+            to
+        };
+        MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[from..to],
+            (from, to - from).into(),
+            line,
+            before.chars().count(),
+            1,
+        )
+    }
+}
+
+/// Positions of offsets that mostly increase, as a phrase's findings do: counts characters from the
+/// previous offset on the same line instead of from the line start, so many findings on one very long
+/// line stay linear.
+pub struct PositionCursor<'a> {
+    src: &'a SourceFile,
+    last: Option<(usize, usize, Position)>,
+}
+
+impl<'a> PositionCursor<'a> {
+    pub fn new(src: &'a SourceFile) -> Self {
+        PositionCursor { src, last: None }
+    }
+
+    pub fn position(&mut self, byte: usize) -> Position {
+        let region = self.src.region_start(byte);
+        let pos = match self.last {
+            Some((b, r, p)) if r == region && byte >= b => Position {
+                line: p.line,
+                column: p.column + self.src.text[b..byte].chars().count(),
+            },
+            _ => self.src.position(byte),
+        };
+        self.last = Some((byte, region, pos));
+        pos
+    }
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span.offset();
+        let end = start + span.len();
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        if let Some(cell) = self.cell_at(start) {
+            // A cell is shown alone, without context (its neighbours in the synthetic text are
+            // unrelated cells), named by sheet and reference and numbered by its row. Of a cell with
+            // line breaks only the lines the span touches are shown, so no other row number appears.
+            let cell_text = &self.text[cell.start..cell.end];
+            let from = cell.start
+                + cell_text[..start - cell.start]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+            let to = cell.start
+                + cell_text[end.min(cell.end) - cell.start..]
+                    .find('\n')
+                    .map_or(cell_text.len(), |i| end.min(cell.end) - cell.start + i);
+            let data = &self.text[from..to];
+            return Ok(Box::new(MietteSpanContents::new_named(
+                format!("{} {}!{}", self.name, cell.sheet, cell.reference()),
+                data.as_bytes(),
+                (from, to - from).into(),
+                cell.row as usize - 1,
+                self.text[cell.start..start].chars().count(),
+                data.split('\n').count(),
+            )));
+        }
+        let first = self.line_index(start).saturating_sub(context_lines_before);
+        let last_of_span = self.line_index(end.saturating_sub(1).max(start));
+        let last = (last_of_span + context_lines_after).min(self.line_starts.len() - 1);
+        let data_start = self.line_starts[first];
+        let data_end = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let line_start = self.line_starts[self.line_index(start)];
+        if data_end - data_start > MAX_SNIPPET_BYTES {
+            return Ok(Box::new(self.window(start, end, line_start)));
+        }
+        // miette prints this column in its header; count characters, as every other column here does.
+        let column = self.text[line_start..start].chars().count();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            first,
+            column,
+            last - first + 1,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_shown_as_a_window_with_the_true_column() {
+        let text = format!("{}不知道{}\n", "亲".repeat(5000), "好".repeat(5000));
+        let f = SourceFile::new("long.txt", text);
+        let at = f.text.find("不知道").unwrap();
+        let span: SourceSpan = (at, "不知道".len()).into();
+        let c = f.read_span(&span, 1, 1).unwrap();
+        let data = std::str::from_utf8(c.data()).unwrap();
+        assert_eq!(data.chars().count(), 40 + 3 + 40);
+        assert_eq!(c.column(), 5000);
+        assert_eq!(c.line(), 0);
+    }
+
+    #[test]
+    fn cursor_agrees_with_position() {
+        let f = SourceFile::new("a.txt", "亲，不知道不清楚\n第二行不知道\n".to_string());
+        let mut c = PositionCursor::new(&f);
+        let offsets: Vec<usize> = f.text.char_indices().map(|(i, _)| i).collect();
+        for &b in offsets.iter().chain(offsets.iter().rev()) {
+            assert_eq!(c.position(b), f.position(b), "at {b}");
+        }
+    }
+
+    #[test]
+    fn positions_count_characters() {
+        let f = SourceFile::new("a.txt", "第一行\n亲，不知道\n".to_string());
+        let at = f.text.find("不知道").unwrap();
+        assert_eq!(f.position(at), Position { line: 2, column: 3 });
+        assert_eq!(f.line_text(at), "亲，不知道");
+    }
+
+    #[test]
+    fn cells_report_row_and_offset_in_cell() {
+        let text = "您好\n这个我不知道\n".to_string();
+        let cell = |start, end, row, column| CellSpan {
+            start,
+            end,
+            sheet: Arc::from("默认表单"),
+            row,
+            column,
+        };
+        let f = SourceFile::with_cells("a.xlsx", text, vec![cell(0, 6, 2, 1), cell(7, 25, 12, 27)]);
+        let at = f.text.find("不知道").unwrap();
+        assert_eq!(
+            f.position(at),
+            Position {
+                line: 12,
+                column: 4
+            }
+        );
+        assert_eq!(f.cell_at(at).unwrap().reference(), "AB12");
+        assert_eq!(f.cell_at(0).unwrap().reference(), "B2");
+    }
+}
