@@ -76,6 +76,20 @@ def main(argv=None):
         by[(r.get("corpus", ""), r["rule"])][0 if v == "TP" else 1] += 1
 
     md = a.markdown
+
+    def weighted(keys):
+        """Pooled sample figures, and precision with strata weighted by their sizes."""
+        tp = sum(by[k][0] for k in keys)
+        fp = sum(by[k][1] for k in keys)
+        est_tp = est_n = 0.0
+        for k in keys:
+            t, f = by[k]
+            if t + f and k in sizes:
+                est_tp += sizes[k] * t / (t + f)
+                est_n += sizes[k]
+        w = f"{100 * est_tp / est_n:.0f}% of {int(est_n)} findings" if est_n else "-"
+        return fmt(tp, fp, md), w
+
     corpora = sorted({c for c, _ in by} | {c for c, _ in sizes})
     body = []
     for c, ru in sorted(set(by) | set(sizes)):
@@ -88,26 +102,18 @@ def main(argv=None):
     for (c, ru), (tp, fp) in by.items():
         per_rule[ru][0] += tp
         per_rule[ru][1] += fp
-    body = [[ru] + fmt(*per_rule[ru], md) for ru in sorted(per_rule)]
-    print(table(["rule (all corpora)", "n", "TP", "FP", "precision", "95% CI"], body, md))
+    body = []
+    for ru in sorted(per_rule):
+        _, w = weighted([k for k in by if k[1] == ru])
+        body.append([ru] + fmt(*per_rule[ru], md) + [w])
+    print(table(["rule (all corpora)", "n", "TP", "FP", "precision", "95% CI",
+                 "weighted precision"], body, md))
     print()
-
-    def overall(keys):
-        tp = sum(by[k][0] for k in keys)
-        fp = sum(by[k][1] for k in keys)
-        est_tp = est_n = 0.0
-        for k in keys:
-            t, f = by[k]
-            if t + f and k in sizes:
-                est_tp += sizes[k] * t / (t + f)
-                est_n += sizes[k]
-        w = f"{100 * est_tp / est_n:.0f}% of {int(est_n)} findings" if est_n else "-"
-        return fmt(tp, fp, md), w
 
     body = []
     for c in corpora + ["ALL"]:
         keys = [k for k in by if c == "ALL" or k[0] == c]
-        s, w = overall(keys)
+        s, w = weighted(keys)
         body.append([c] + s + [w])
     print(table(["overall", "n", "TP", "FP", "sample precision", "95% CI", "weighted precision"],
                 body, md))
