@@ -31,6 +31,16 @@ pub enum Error {
         #[related]
         errors: Vec<LocatedError>,
     },
+    /// A file that cannot be checked, for a reason that has no place inside it (not a workbook, a
+    /// binary file, not a regular file).
+    #[error("{path}：{message}")]
+    #[diagnostic(code(huashu::file))]
+    File {
+        path: String,
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
     #[error("{message}")]
     #[diagnostic(code(huashu::usage))]
     Usage {
@@ -47,6 +57,69 @@ impl Error {
             help,
         }
     }
+
+    pub fn file(path: impl Into<String>, message: impl Into<String>, help: Option<String>) -> Self {
+        Error::File {
+            path: path.into(),
+            message: message.into(),
+            help,
+        }
+    }
+
+    /// The file the error is about, when it is about one.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Error::Io { path, .. }
+            | Error::File { path, .. }
+            | Error::Pack { path, .. }
+            | Error::Config { path, .. } => Some(path),
+            Error::Located(e) => Some(e.path()),
+            Error::Usage { .. } => None,
+        }
+    }
+
+    /// Where in the file, when the error has a place: the start of the first located mistake.
+    pub fn position(&self) -> Option<Position> {
+        match self {
+            Error::Located(e) => Some(e.position()),
+            Error::Pack { errors, .. } | Error::Config { errors, .. } => {
+                errors.first().map(LocatedError::position)
+            }
+            _ => None,
+        }
+    }
+
+    /// The error in one line, without the file name (reports name the file in a field of its own).
+    pub fn message(&self) -> String {
+        match self {
+            Error::Io { source, .. } => describe_io(source),
+            Error::File { message, .. } => message.clone(),
+            Error::Located(e) => e.message.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// An I/O error in Chinese, by its kind (the OS's own words are English and add nothing).
+pub fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件或目录不存在".to_string(),
+        K::PermissionDenied => "没有权限".to_string(),
+        K::IsADirectory => "这是一个目录，不是文件".to_string(),
+        K::NotADirectory => "路径中有一段不是目录".to_string(),
+        K::InvalidData => "内容不是有效的文本".to_string(),
+        K::UnexpectedEof => "文件意外结束".to_string(),
+        K::StorageFull => "磁盘空间不足".to_string(),
+        K::ReadOnlyFilesystem => "文件系统是只读的".to_string(),
+        K::BrokenPipe => "输出管道已关闭".to_string(),
+        K::TimedOut => "操作超时".to_string(),
+        K::Interrupted => "操作被中断".to_string(),
+        K::AlreadyExists => "文件已存在".to_string(),
+        K::FileTooLarge => "文件太大".to_string(),
+        K::InvalidFilename => "文件名无效".to_string(),
+        _ => format!("系统错误（{e}）"),
+    }
 }
 
 impl From<LocatedError> for Error {
@@ -55,10 +128,20 @@ impl From<LocatedError> for Error {
     }
 }
 
+/// What kind of mistake a located error is, where callers treat some kinds differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    #[default]
+    Other,
+    /// A table whose header has no phrase column: a walked file like that is skipped, not an error.
+    NoPhraseColumn,
+}
+
 /// A mistake at a place in a file.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("{message}")]
 pub struct LocatedError {
+    pub kind: Kind,
     pub message: String,
     #[source_code]
     pub src: Arc<SourceFile>,
@@ -80,12 +163,18 @@ impl LocatedError {
         let start = span.start.min(len);
         let end = span.end.clamp(start, len);
         LocatedError {
+            kind: Kind::Other,
             message: message.into(),
             src: src.clone(),
             span: (start, end - start).into(),
             label: label.into(),
             help: None,
         }
+    }
+
+    pub fn with_kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

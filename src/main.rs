@@ -2,7 +2,8 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use huashu::report as output;
-use huashu::run::check::{CheckArgs, OutputFormat};
+use huashu::report::OutputFormat;
+use huashu::run::check::CheckArgs;
 use huashu::run::commands;
 use huashu::run::{ConfigChoice, Io};
 use std::io::{IsTerminal, Read};

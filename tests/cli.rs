@@ -78,7 +78,7 @@ fn txt_findings_have_character_columns() {
     assert_eq!(first["suggestions"][0], "我帮您确认一下");
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"files": 1, "phrases": 3, "errors": 1, "warnings": 2, "infos": 1, "skipped": 0})
+        serde_json::json!({"files": 1, "phrases": 3, "errors": 1, "warnings": 2, "infos": 1, "skipped": 0, "failed": 0, "empty": 0})
     );
 }
 

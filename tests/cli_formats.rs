@@ -418,6 +418,7 @@ fn every_text_fixture_encodes_back_to_its_own_bytes() {
             true,
         )
         .unwrap()
+        .document()
         .unwrap();
         let enc = doc.encoding().unwrap();
         assert_eq!(enc.name(), name, "{file}");
@@ -432,6 +433,7 @@ fn every_text_fixture_encodes_back_to_its_own_bytes() {
         true,
     )
     .unwrap()
+    .document()
     .unwrap();
     assert_eq!(
         doc.encoding(),

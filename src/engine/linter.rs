@@ -61,7 +61,7 @@ impl Linter {
     }
 
     pub fn check_phrase(&self, phrase: &Phrase) -> Vec<Finding> {
-        self.check_text(&phrase.text, phrase.scene)
+        self.check_text(phrase.text, phrase.scene)
     }
 
     /// Findings for a text used in a scene, sorted by position then rule order.

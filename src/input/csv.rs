@@ -4,8 +4,8 @@
 //! position of every character of a field, including inside quoted fields with line breaks.
 
 use super::table::{self, Mapped};
-use crate::error::LocatedError;
-use crate::text::phrase::{Offsets, Phrase};
+use crate::error::{Kind, LocatedError};
+use crate::text::phrase::{Draft, Offsets, Phrases};
 use crate::text::source::SourceFile;
 use std::ops::Range;
 use std::sync::Arc;
@@ -153,10 +153,14 @@ pub fn is_tsv_table(text: &str) -> bool {
     header.contains('\t') && table::columns(&header.split('\t').collect::<Vec<_>>()).is_some()
 }
 
-pub fn parse(src: &Arc<SourceFile>, delimiter: char) -> Result<Vec<Phrase>, LocatedError> {
+pub fn parse(
+    src: &Arc<SourceFile>,
+    delimiter: char,
+    out: &mut Phrases,
+) -> Result<(), LocatedError> {
     let mut rows = records(&src.text, delimiter);
     let Some(first) = rows.next() else {
-        return Ok(Vec::new());
+        return Ok(());
     };
     // The header may sit under a title row or two, as in a workbook saved as CSV.
     let names = |r: &[Field]| -> Vec<String> { r.iter().map(|f| f.value.clone()).collect() };
@@ -178,9 +182,10 @@ pub fn parse(src: &Arc<SourceFile>, delimiter: char) -> Result<Vec<Phrase>, Loca
             table::missing_text_column(&seen.iter().map(String::as_str).collect::<Vec<_>>());
         let end = first.last().map(|f| f.raw.end).unwrap_or(0);
         let start = first.first().map(|f| f.raw.start).unwrap_or(0);
-        return Err(LocatedError::new(src, start..end, message, "表头").with_help(help));
+        return Err(LocatedError::new(src, start..end, message, "表头")
+            .with_help(help)
+            .with_kind(Kind::NoPhraseColumn));
     };
-    let mut out = Vec::new();
     for row in rows {
         let Some(field) = row.get(cols.text) else {
             continue;
@@ -208,7 +213,7 @@ pub fn parse(src: &Arc<SourceFile>, delimiter: char) -> Result<Vec<Phrase>, Loca
             };
             (trimmed.to_string(), offsets)
         };
-        let mut phrase = Phrase::new(text, offsets);
+        let mut phrase = Draft::new(text, offsets);
         phrase.code = cols
             .code
             .and_then(|c| row.get(c))
@@ -222,9 +227,9 @@ pub fn parse(src: &Arc<SourceFile>, delimiter: char) -> Result<Vec<Phrase>, Loca
         );
         phrase.group = Some(group);
         phrase.scene = scene;
-        out.push(phrase);
+        out.push(&src.text, phrase);
     }
-    Ok(out)
+    Ok(())
 }
 
 fn unescape(s: &str) -> String {
@@ -244,17 +249,24 @@ mod tests {
         Arc::new(SourceFile::new("t.csv", t.to_string()))
     }
 
+    fn read(s: &Arc<SourceFile>, delimiter: char) -> Result<Phrases, LocatedError> {
+        let mut p = Phrases::default();
+        parse(s, delimiter, &mut p)?;
+        Ok(p)
+    }
+
     #[test]
     fn qianniu_header_and_quoted_fields() {
         let s = src(
             "快捷短语编码,快捷短语,快捷短语分组\nhy1,\"亲，您好,在的\n有什么\"\"可以\"\"帮您\",欢迎语\n",
         );
-        let p = parse(&s, ',').unwrap();
+        let p = read(&s, ',').unwrap();
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].text, "亲，您好,在的\n有什么\"可以\"帮您");
-        assert_eq!(p[0].code.as_deref(), Some("hy1"));
-        assert_eq!(p[0].scene, Scene::Greeting);
-        let r = p[0].source_range(8..10);
+        let p0 = p.get(&s.text, 0);
+        assert_eq!(p0.text, "亲，您好,在的\n有什么\"可以\"帮您");
+        assert_eq!(p0.code.map(|c| &**c), Some("hy1"));
+        assert_eq!(p0.scene, Scene::Greeting);
+        let r = p0.source_range(8..10);
         assert_eq!(&s.text[r], "有什");
     }
 
@@ -263,13 +275,14 @@ mod tests {
         let s = src(
             "快捷编码,快捷短语,快捷短语分组\r\na,不知道&#44;亲&#13;&#10;稍等,\r\nb,您好,售后=>常见问题\r\n",
         );
-        let p = parse(&s, ',').unwrap();
-        assert_eq!(p[0].text, "不知道,亲\n稍等");
-        assert_eq!(p[0].group.as_deref(), Some("未分组"));
-        assert_eq!(&s.text[p[0].source_range(6..8)], "稍等");
-        assert_eq!(&s.text[p[0].source_range(3..4)], "&#44;");
-        assert_eq!(p[1].scene, Scene::AfterSales);
-        assert_eq!(p[1].code.as_deref(), Some("b"));
+        let p = read(&s, ',').unwrap();
+        let (p0, p1) = (p.get(&s.text, 0), p.get(&s.text, 1));
+        assert_eq!(p0.text, "不知道,亲\n稍等");
+        assert_eq!(p0.group_name(), Some("未分组"));
+        assert_eq!(&s.text[p0.source_range(6..8)], "稍等");
+        assert_eq!(&s.text[p0.source_range(3..4)], "&#44;");
+        assert_eq!(p1.scene, Scene::AfterSales);
+        assert_eq!(p1.code.map(|c| &**c), Some("b"));
     }
 
     #[test]
@@ -283,15 +296,15 @@ mod tests {
     #[test]
     fn header_may_follow_title_rows() {
         let s = src("话术导出（2024）\n\n说明,,\n快捷短语,分组\n不知道,售后\n");
-        let p = parse(&s, ',').unwrap();
+        let p = read(&s, ',').unwrap();
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].scene, Scene::AfterSales);
+        assert_eq!(p.get(&s.text, 0).scene, Scene::AfterSales);
     }
 
     #[test]
     fn unknown_header_lists_columns() {
         let s = src("a,b\n1,2\n");
-        let e = parse(&s, ',').unwrap_err();
+        let e = read(&s, ',').unwrap_err();
         assert!(e.message.contains("a、b"), "{}", e.message);
     }
 }

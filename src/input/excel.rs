@@ -8,7 +8,7 @@
 
 use super::table::{self, Mapped};
 use crate::error::Error;
-use crate::text::phrase::{Offsets, Phrase};
+use crate::text::phrase::{Draft, Offsets, Phrases};
 use crate::text::source::{CellSpan, SourceFile};
 use calamine::{Data, Reader, Sheets, Xls, Xlsx};
 use std::io::Cursor;
@@ -29,8 +29,9 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
 
 fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<Sheets<Cursor<&'a [u8]>>, Error> {
     let failed = |e: String| {
-        Error::usage(
-            format!("{name}：无法读取 Excel 工作簿：{e}"),
+        Error::file(
+            name,
+            format!("无法读取 Excel 工作簿：{e}"),
             Some(
                 "文件可能已损坏，或是扩展名为 .xls 的网页/CSV；可以在 Excel 中另存为 .xlsx，或用 --input-format csv 按 CSV 读取"
                     .to_string(),
@@ -51,7 +52,21 @@ fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<Sheets<Cursor<&'a [u8]>>, Err
     }
 }
 
-pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Vec<Phrase>), Error> {
+/// Why a workbook gave no phrases.
+#[derive(Debug)]
+pub enum Failure {
+    /// No sheet has a header with a phrase column: a walked workbook like that is skipped.
+    NoPhraseColumn(Error),
+    Other(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Phrases), Failure> {
     let mut book = open(name, bytes)?;
     let mut text = String::new();
     let mut cells = Vec::new();
@@ -61,7 +76,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Vec<Phrase>), Erro
     for sheet_name in book.sheet_names() {
         let range = book
             .worksheet_range(&sheet_name)
-            .map_err(|e| Error::usage(format!("{name}：无法读取工作表 {sheet_name}：{e}"), None))?;
+            .map_err(|e| Error::file(name, format!("无法读取工作表 {sheet_name}：{e}"), None))?;
         let Some((row0, col0)) = range.start() else {
             continue; // an empty sheet
         };
@@ -113,7 +128,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Vec<Phrase>), Erro
             else {
                 continue;
             };
-            let mut phrase = Phrase::new(t, offsets);
+            let mut phrase = Draft::new(t, offsets);
             let other = |c: Option<usize>| c.and_then(|c| row.get(c)).map(cell_text);
             phrase.code = other(cols.code)
                 .map(|s| s.trim().to_string())
@@ -134,13 +149,15 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Vec<Phrase>), Erro
             .map(|s| s.trim())
             .filter(|s| !s.is_empty())
             .collect();
-        return Err(Error::usage(
+        return Err(Failure::NoPhraseColumn(Error::file(
+            name,
             format!(
-                "{name}：没有哪个工作表的表头里有话术列（工作表 {sheet} 第 {row} 行是：{}）",
+                "没有哪个工作表的表头里有话术列（工作表 {sheet} 第 {row} 行是：{}）",
                 seen.join("、")
             ),
             Some(help),
-        ));
+        )));
     }
+    let phrases = crate::input::store(&text, phrases);
     Ok((SourceFile::with_cells(name, text, cells), phrases))
 }

@@ -9,7 +9,7 @@
 //! code and group columns are read as in CSV; in any other table every body cell is a phrase.
 
 use super::table::{self, Columns, Mapped};
-use crate::text::phrase::{Offsets, Phrase};
+use crate::text::phrase::{Draft, Offsets, Phrases};
 use crate::text::scene::Scene;
 use crate::text::source::SourceFile;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -54,7 +54,7 @@ struct State {
     headings: Vec<(usize, String)>,
     buf: Buf,
     table: Option<TableState>,
-    out: Vec<Phrase>,
+    out: Vec<Draft>,
 }
 
 #[derive(Default)]
@@ -73,8 +73,8 @@ impl State {
         }
     }
 
-    fn phrase(&self, text: String, offsets: Offsets, group: Option<&str>) -> Phrase {
-        let mut phrase = Phrase::new(text, offsets);
+    fn phrase(&self, text: String, offsets: Offsets, group: Option<&str>) -> Draft {
+        let mut phrase = Draft::new(text, offsets);
         if let Some(g) = group.filter(|g| !g.trim().is_empty()) {
             let (group, scene) = table::group(Some(g));
             phrase.group = Some(group);
@@ -131,7 +131,7 @@ fn is_br(html: &str) -> bool {
     tag.eq_ignore_ascii_case("<br>")
 }
 
-pub fn parse(src: &SourceFile) -> Vec<Phrase> {
+pub fn parse(src: &SourceFile, out: &mut Phrases) {
     let text = src.text.as_str();
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
@@ -229,16 +229,33 @@ pub fn parse(src: &SourceFile) -> Vec<Phrase> {
         }
     }
     st.flush();
-    st.out
+    for draft in st.out {
+        out.push(text, draft);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn phrases(t: &str) -> (SourceFile, Vec<Phrase>) {
+    fn phrases(t: &str) -> (SourceFile, Vec<Draft>) {
         let s = SourceFile::new("a.md", t.to_string());
-        let p = parse(&s);
+        let mut store = Phrases::default();
+        parse(&s, &mut store);
+        let p = (0..store.len())
+            .map(|i| {
+                let p = store.get(&s.text, i);
+                let mut d = Draft::new(p.text.to_string(), Offsets::Contiguous(0));
+                d.offsets = match p.offsets {
+                    crate::text::phrase::OffsetsRef::Contiguous(at) => Offsets::Contiguous(at),
+                    crate::text::phrase::OffsetsRef::Mapped(m) => Offsets::Mapped(m.to_vec()),
+                };
+                d.group = p.group_name().map(str::to_string);
+                d.scene = p.scene;
+                d.code = p.code.map(|c| c.to_string());
+                d
+            })
+            .collect();
         (s, p)
     }
 
@@ -262,10 +279,10 @@ mod tests {
         assert_eq!(p[0].scene, Scene::AfterSales);
         assert_eq!(p[4].group.as_deref(), Some("常见问题"));
         assert_eq!(p[4].scene, Scene::AfterSales);
-        let r = p[0].source_range(5..8);
+        let r = p[0].view().source_range(5..8);
         assert_eq!(&s.text[r.clone()], "不知道");
         assert_eq!(s.position(r.start).line, 8);
-        assert_eq!(&s.text[p[4].source_range(3..5)], "两行");
+        assert_eq!(&s.text[p[4].view().source_range(3..5)], "两行");
     }
 
     #[test]
@@ -278,7 +295,7 @@ mod tests {
         assert_eq!(p[0].code.as_deref(), Some("a"));
         assert_eq!(p[0].scene, Scene::UrgePayment);
         assert_eq!(p[1].scene, Scene::Greeting);
-        assert_eq!(s.position(p[0].source_range(3..4).start).column, 10);
+        assert_eq!(s.position(p[0].view().source_range(3..4).start).column, 10);
     }
 
     #[test]
@@ -295,7 +312,7 @@ mod tests {
         assert!(p.len() >= 5, "{p:?}");
         for phrase in &p {
             for (i, c) in phrase.text.chars().enumerate() {
-                let r = phrase.source_range(i..i + 1);
+                let r = phrase.view().source_range(i..i + 1);
                 let src = &s.text[r];
                 if c == '\n' {
                     assert!(src.ends_with('\n'), "{:?} {i}: {src:?}", phrase.text);

@@ -1,4 +1,6 @@
-//! Readers, one per input format, and the walk from paths to files.
+//! Readers, one per input format ([`txt`], [`csv`], [`excel`], [`markdown`], [`yaml`]), the decoding of
+//! text files ([`decode`]), suppression comments ([`suppression`]) and the walk from paths to files
+//! ([`walk`]).
 
 pub mod csv;
 pub mod decode;
@@ -7,14 +9,17 @@ pub mod markdown;
 pub mod suppression;
 pub mod table;
 pub mod txt;
+pub mod walk;
 pub mod yaml;
 
 use crate::error::{Error, LocatedError};
 use crate::text::encoding::TextEncoding;
-use crate::text::phrase::Phrase;
+use crate::text::phrase::{Allow, Draft, Group, Phrase, Phrases};
 use crate::text::source::SourceFile;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
+
+pub use walk::{Input, SkipReason, Skipped, Walked, walk};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -31,6 +36,21 @@ pub enum Format {
 impl Format {
     /// The names `--input-format` accepts.
     pub const NAMES: &[&str] = &["txt", "yaml", "json", "csv", "tsv", "xlsx", "xls", "md"];
+
+    /// The extensions recognised when walking, as shown to users.
+    pub const EXTENSIONS: &[&str] = &[
+        ".txt",
+        ".yaml",
+        ".yml",
+        ".json",
+        ".csv",
+        ".tsv",
+        ".xlsx",
+        ".xlsm",
+        ".xls",
+        ".md",
+        ".markdown",
+    ];
 
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
@@ -50,7 +70,7 @@ impl Format {
             "json" => Some(Format::Json),
             "csv" => Some(Format::Csv),
             "tsv" => Some(Format::Tsv),
-            "xlsx" => Some(Format::Xlsx),
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
             "xls" => Some(Format::Xls),
             "md" | "markdown" => Some(Format::Md),
             _ => None,
@@ -77,27 +97,72 @@ pub struct ReadOptions {
 pub struct Document {
     pub source: Arc<SourceFile>,
     pub format: Format,
-    pub phrases: Vec<Phrase>,
+    phrases: Phrases,
+    /// Suppression comments that stand before no phrase (they silence nothing).
+    pub orphans: Vec<Allow>,
 }
 
 impl Document {
+    pub fn new(source: Arc<SourceFile>, format: Format, phrases: Phrases) -> Document {
+        let mut phrases = phrases;
+        phrases.sort_by_start();
+        let mut doc = Document {
+            source,
+            format,
+            phrases,
+            orphans: Vec::new(),
+        };
+        if let Some(style) = suppression::CommentStyle::of(format) {
+            doc.orphans = suppression::attach_comments(&doc.source.text, &mut doc.phrases, style);
+        }
+        doc
+    }
+
     /// How the file was decoded; `None` for a workbook (its source text is synthetic and cannot be
     /// written back).
     pub fn encoding(&self) -> Option<TextEncoding> {
         self.source.encoding
     }
+
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
+    /// Phrase `i`, in file order.
+    pub fn phrase(&self, i: usize) -> Phrase<'_> {
+        self.phrases.get(&self.source.text, i)
+    }
+
+    /// Every phrase, in file order.
+    pub fn phrases(&self) -> impl ExactSizeIterator<Item = Phrase<'_>> + '_ {
+        (0..self.phrases.len()).map(|i| self.phrase(i))
+    }
+
+    pub fn groups(&self) -> &[Group] {
+        self.phrases.groups()
+    }
+
+    /// The groups, to map them to other scenes (a config's `scenes` keywords).
+    pub fn groups_mut(&mut self) -> &mut [Group] {
+        self.phrases.groups_mut()
+    }
 }
 
 /// Splits a decoded text file into phrases.
 pub fn parse(source: Arc<SourceFile>, format: Format) -> Result<Document, LocatedError> {
-    let phrases = match format {
+    let mut phrases = Phrases::default();
+    match format {
         // Excel's "Unicode text" export of a phrase table is a tab-separated .txt.
-        Format::Txt if csv::is_tsv_table(&source.text) => csv::parse(&source, '\t')?,
-        Format::Txt => txt::parse(&source.text),
-        Format::Yaml | Format::Json => yaml::parse(&source)?,
-        Format::Csv => csv::parse(&source, csv::sniff_delimiter(&source.text))?,
-        Format::Tsv => csv::parse(&source, '\t')?,
-        Format::Md => markdown::parse(&source),
+        Format::Txt if csv::is_tsv_table(&source.text) => csv::parse(&source, '\t', &mut phrases)?,
+        Format::Txt => txt::parse(&source, &mut phrases),
+        Format::Yaml | Format::Json => yaml::parse(&source, &mut phrases)?,
+        Format::Csv => csv::parse(&source, csv::sniff_delimiter(&source.text), &mut phrases)?,
+        Format::Tsv => csv::parse(&source, '\t', &mut phrases)?,
+        Format::Md => markdown::parse(&source, &mut phrases),
         Format::Xlsx | Format::Xls => {
             return Err(LocatedError::new(
                 &source,
@@ -106,33 +171,53 @@ pub fn parse(source: Arc<SourceFile>, format: Format) -> Result<Document, Locate
                 "这里",
             ));
         }
-    };
-    Ok(Document {
-        source,
-        format,
-        phrases,
-    })
+    }
+    Ok(Document::new(source, format, phrases))
+}
+
+/// What reading an input gave.
+#[derive(Debug)]
+pub enum Loaded {
+    Document(Document),
+    /// A file met while walking that is not a phrase library (see [`SkipReason`]).
+    Skipped(SkipReason),
+}
+
+impl Loaded {
+    /// The document, unless the file was skipped.
+    pub fn document(self) -> Option<Document> {
+        match self {
+            Loaded::Document(d) => Some(d),
+            Loaded::Skipped(_) => None,
+        }
+    }
 }
 
 /// Reads a file's bytes into a document: workbooks through calamine, text files decoded (detected,
-/// or as `--encoding` says) and parsed. `None` for a binary file met while walking a directory
-/// (`explicit` is false): it is skipped and counted, not an error.
+/// or as `--encoding` says) and parsed. A file met while walking (`explicit` is false) that turns out
+/// not to be a phrase library is skipped; named on the command line, the same file is an error that
+/// says why.
 pub fn read_bytes(
     name: String,
     bytes: Vec<u8>,
     format: Format,
     options: &ReadOptions,
     explicit: bool,
-) -> Result<Option<Document>, Error> {
+) -> Result<Loaded, Error> {
     let mut format = format;
     if format.is_workbook() {
         if excel::is_workbook(&bytes) || decode::looks_binary(&bytes) {
-            let (source, phrases) = excel::parse(&name, &bytes)?;
-            return Ok(Some(Document {
-                source: Arc::new(source),
-                format,
-                phrases,
-            }));
+            return match excel::parse(&name, &bytes) {
+                Ok((source, phrases)) => Ok(Loaded::Document(Document::new(
+                    Arc::new(source),
+                    format,
+                    phrases,
+                ))),
+                Err(excel::Failure::NoPhraseColumn(_)) if !explicit => {
+                    Ok(Loaded::Skipped(SkipReason::NoPhraseColumn))
+                }
+                Err(excel::Failure::NoPhraseColumn(e) | excel::Failure::Other(e)) => Err(e),
+            };
         }
         // Seller tools and ERPs save tab- or comma-separated text as `.xls`; read it as what it is.
         let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
@@ -141,8 +226,9 @@ pub fn read_bytes(
             .trim_start()
             .starts_with('<')
         {
-            return Err(Error::usage(
-                format!("{name}：这是网页（HTML）格式的表格，不是真正的 Excel 文件"),
+            return Err(Error::file(
+                name,
+                "这是网页（HTML）格式的表格，不是真正的 Excel 文件",
                 Some("请在 Excel 中打开后另存为 .xlsx 或 CSV 再检查".to_string()),
             ));
         }
@@ -150,10 +236,11 @@ pub fn read_bytes(
     }
     if options.encoding.is_none() && decode::looks_binary(&bytes) {
         if !explicit {
-            return Ok(None);
+            return Ok(Loaded::Skipped(SkipReason::Binary));
         }
-        return Err(Error::usage(
-            format!("{name}：看起来是二进制文件，不是文本"),
+        return Err(Error::file(
+            name,
+            "看起来是二进制文件，不是文本",
             Some(
                 "如果它是没有 BOM 的 UTF-16 文本，请用 --encoding utf-16le 指定编码；如果是 Excel 工作簿，请用 --input-format xlsx"
                     .to_string(),
@@ -161,106 +248,58 @@ pub fn read_bytes(
         ));
     }
     let (text, enc) = decode::decode(&name, bytes, options.encoding)?;
+    match skip_by_content(&text, format) {
+        Some(reason) if !explicit => return Ok(Loaded::Skipped(reason)),
+        // Named on the command line: say why it is not checked. (Markdown with code blocks is
+        // still read when named: its code blocks are left out anyway.)
+        Some(reason @ (SkipReason::Tooling | SkipReason::NotPhrasebook)) => {
+            let help = match reason {
+                SkipReason::Tooling => {
+                    "规则包用 huashu test-rules 检查；配置和基线不用检查".to_string()
+                }
+                _ => "话术库的 YAML/JSON 要有 groups：每组写 name 和 phrases，见 docs/formats.md"
+                    .to_string(),
+            };
+            return Err(Error::file(
+                name,
+                format!("不是话术库（{}），没有检查", reason.label()),
+                Some(help),
+            ));
+        }
+        _ => {}
+    }
     let source = Arc::new(SourceFile::new(name, text).with_encoding(enc));
-    Ok(Some(parse(source, format)?))
+    match parse(source, format) {
+        Ok(doc) => Ok(Loaded::Document(doc)),
+        Err(e) if !explicit && e.kind == crate::error::Kind::NoPhraseColumn => {
+            Ok(Loaded::Skipped(SkipReason::NoPhraseColumn))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Why a decoded text file met while walking is not a phrase library, when its text says so before
+/// parsing: a rule pack, a YAML/JSON file without `groups` (a baseline, a package manifest), Markdown
+/// documentation (it holds code).
+fn skip_by_content(text: &str, format: Format) -> Option<SkipReason> {
+    match format {
+        Format::Yaml | Format::Json if yaml::is_rule_pack(text) => Some(SkipReason::Tooling),
+        Format::Json if text.contains("\"findings\"") && !text.contains("\"groups\"") => {
+            // `--write-baseline` output: {"version": 1, "findings": [...]}.
+            Some(SkipReason::Tooling)
+        }
+        Format::Yaml | Format::Json if !text.trim().is_empty() && !text.contains("groups") => {
+            Some(SkipReason::NotPhrasebook)
+        }
+        Format::Md if walk::is_documentation(text) => Some(SkipReason::Document),
+        _ => None,
+    }
 }
 
 /// Decodes a file's bytes: UTF-8, with or without a BOM (the BOM is not part of the text), UTF-16
 /// with a BOM, or GBK and other legacy encodings detected from the bytes.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Error> {
     decode::decode(name, bytes, None).map(|(text, _)| text)
-}
-
-/// An input to check: a file found on disk, or standard input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
-    File {
-        path: PathBuf,
-        format: Format,
-        /// Named on the command line (rather than found while walking a directory).
-        explicit: bool,
-    },
-    Stdin,
-}
-
-/// The inputs a run checks, and how many files met while walking were not phrase files.
-#[derive(Debug, Default)]
-pub struct Collected {
-    pub inputs: Vec<Input>,
-    /// Files of unknown formats found in directories (binary ones are counted when read).
-    pub skipped: usize,
-}
-
-/// Expands the paths given on the command line into inputs. Directories are walked recursively for
-/// files of known formats, skipping hidden folders, `.gitignore`d paths and rule packs; a file named
-/// explicitly must have a known format.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, Error> {
-    collect_with(paths, &ReadOptions::default()).map(|c| c.inputs)
-}
-
-/// [`collect`], with `--input-format` applying to files named explicitly, and a count of the files
-/// of unknown formats skipped while walking.
-pub fn collect_with(paths: &[PathBuf], options: &ReadOptions) -> Result<Collected, Error> {
-    let mut out = Collected::default();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            out.inputs.push(Input::Stdin);
-            continue;
-        }
-        let meta = std::fs::metadata(path).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        if meta.is_dir() {
-            let walker = ignore::WalkBuilder::new(path)
-                .hidden(true)
-                .git_ignore(true)
-                .require_git(false)
-                .sort_by_file_name(|a, b| a.cmp(b))
-                .build();
-            for entry in walker {
-                let entry = entry.map_err(|e| {
-                    Error::usage(format!("遍历 {} 时出错：{e}", path.display()), None)
-                })?;
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
-                    continue;
-                }
-                let p = entry.path();
-                // `~$name.xlsx` is the lock file Excel leaves beside a workbook it has open.
-                let lock = entry.file_name().to_string_lossy().starts_with("~$");
-                let Some(format) = Format::from_path(p).filter(|_| !lock) else {
-                    out.skipped += 1;
-                    continue;
-                };
-                if format == Format::Yaml
-                    && std::fs::read_to_string(p).is_ok_and(|t| yaml::is_rule_pack(&t))
-                {
-                    continue;
-                }
-                out.inputs.push(Input::File {
-                    path: p.to_path_buf(),
-                    format,
-                    explicit: false,
-                });
-            }
-        } else {
-            let Some(format) = options.format.or_else(|| Format::from_path(path)) else {
-                return Err(Error::usage(
-                    format!("不认识的文件格式：{}", path.display()),
-                    Some(format!(
-                        "用 --input-format 指定它的格式（{}）；能自动识别的扩展名有 .txt .yaml .yml .json .csv .tsv .xlsx .xls .md",
-                        Format::NAMES.join("、")
-                    )),
-                ));
-            };
-            out.inputs.push(Input::File {
-                path: path.clone(),
-                format,
-                explicit: true,
-            });
-        }
-    }
-    Ok(out)
 }
 
 /// Displays a path the way users typed it, with `/` separators.
@@ -274,13 +313,12 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
-/// Reads one input into a document. Errors name the file (and the line and column where there is one).
-/// `None` for a binary file met while walking a directory: skipped, and counted in the summary.
+/// Reads one input. Errors name the file (and the line and column where there is one).
 pub fn read(
     input: &Input,
     options: &ReadOptions,
     stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
-) -> Result<Option<Document>, Error> {
+) -> Result<Loaded, Error> {
     let (name, bytes, format, explicit) = match input {
         Input::Stdin => {
             let bytes = stdin().map_err(|source| Error::Io {
@@ -304,4 +342,13 @@ pub fn read(
         }
     };
     read_bytes(name, bytes, format, options, explicit)
+}
+
+/// Drafts a reader collected, stored against the text they point into.
+pub(crate) fn store(text: &str, drafts: impl IntoIterator<Item = Draft>) -> Phrases {
+    let mut phrases = Phrases::default();
+    for d in drafts {
+        phrases.push(text, d);
+    }
+    phrases
 }

@@ -3,7 +3,8 @@
 //! YAML/JSON. Reading them is part of reading the file; judging them is the run's
 //! ([`crate::run::suppress`]).
 
-use crate::text::phrase::{Allow, Phrase};
+use crate::input::Format;
+use crate::text::phrase::{Allow, Phrases};
 
 /// How comments look in a format whose suppressions are comment lines before the phrase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +16,20 @@ pub enum CommentStyle {
 }
 
 impl CommentStyle {
+    /// The comment style of a format whose suppressions are comment lines before the phrase.
+    pub fn of(format: Format) -> Option<CommentStyle> {
+        match format {
+            Format::Txt => Some(CommentStyle::Hash),
+            Format::Md => Some(CommentStyle::Html),
+            Format::Yaml
+            | Format::Json
+            | Format::Csv
+            | Format::Tsv
+            | Format::Xlsx
+            | Format::Xls => None,
+        }
+    }
+
     /// Whether a line is a comment of this style (any comment, not only a suppression).
     fn is_comment(self, line: &str) -> bool {
         let t = line.trim_start();
@@ -92,13 +107,14 @@ pub fn parse_body(body: &str, at: usize) -> Vec<Allow> {
 /// Attaches suppression comments to the phrase on the line right after them (other comment lines may
 /// stand between). Returns the suppressions that stand before no phrase (a blank line or the end of
 /// the file comes first): they silence nothing and are reported as unused.
-pub fn attach_comments(text: &str, phrases: &mut [Phrase], style: CommentStyle) -> Vec<Allow> {
+pub fn attach_comments(text: &str, phrases: &mut Phrases, style: CommentStyle) -> Vec<Allow> {
+    if !text.contains("huashu-allow") {
+        return Vec::new();
+    }
     // Phrases by the byte offset of the line they start on.
-    let mut starts: Vec<(usize, usize)> = phrases
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let at = p.source_range(0..1).start.min(text.len());
+    let mut starts: Vec<(usize, usize)> = (0..phrases.len())
+        .map(|i| {
+            let at = phrases.get(text, i).start().min(text.len());
             (text[..at].rfind('\n').map_or(0, |n| n + 1), i)
         })
         .collect();
@@ -115,7 +131,7 @@ pub fn attach_comments(text: &str, phrases: &mut [Phrase], style: CommentStyle) 
         } else if content.trim().is_empty() {
             orphans.append(&mut pending);
         } else if let Ok(i) = starts.binary_search_by_key(&start, |&(s, _)| s) {
-            phrases[starts[i].1].allow.append(&mut pending);
+            phrases.allow(starts[i].1, std::mem::take(&mut pending));
         } else if !style.is_comment(content) {
             orphans.append(&mut pending);
         }
@@ -127,7 +143,7 @@ pub fn attach_comments(text: &str, phrases: &mut [Phrase], style: CommentStyle) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::phrase::Offsets;
+    use crate::text::phrase::{Draft, Offsets};
 
     #[test]
     fn parses_rules_reason_and_spans() {
@@ -148,10 +164,12 @@ mod tests {
     #[test]
     fn comments_attach_to_the_next_phrase_only() {
         let text = "# huashu-allow: demo/you -- 理由\n# 普通注释\n你好\n\n# huashu-allow：demo/you -- 孤立\n\n谢谢\n";
-        let mut phrases = crate::input::txt::parse(text);
+        let src = crate::text::source::SourceFile::new("a.txt", text.to_string());
+        let mut phrases = Phrases::default();
+        crate::input::txt::parse(&src, &mut phrases);
         let orphans = attach_comments(text, &mut phrases, CommentStyle::Hash);
-        assert_eq!(phrases[0].allow.len(), 1);
-        assert!(phrases[1].allow.is_empty());
+        assert_eq!(phrases.get(text, 0).allow.len(), 1);
+        assert!(phrases.get(text, 1).allow.is_empty());
         assert_eq!(orphans.len(), 1);
         assert_eq!(orphans[0].reason, "孤立");
     }
@@ -159,13 +177,18 @@ mod tests {
     #[test]
     fn html_comments_for_markdown() {
         let text = "<!-- huashu-allow: demo/you -- 理由 -->\n- 你好\n";
-        let mut phrases = vec![Phrase::new(
-            "你好".into(),
-            Offsets::Contiguous(text.find("你好").unwrap()),
-        )];
+        let mut phrases = Phrases::default();
+        phrases.push(
+            text,
+            Draft::new(
+                "你好".into(),
+                Offsets::Contiguous(text.find("你好").unwrap()),
+            ),
+        );
         let orphans = attach_comments(text, &mut phrases, CommentStyle::Html);
         assert!(orphans.is_empty());
-        assert_eq!(phrases[0].allow[0].rule, "demo/you");
-        assert_eq!(phrases[0].allow[0].reason, "理由");
+        let p = phrases.get(text, 0);
+        assert_eq!(p.allow[0].rule, "demo/you");
+        assert_eq!(p.allow[0].reason, "理由");
     }
 }

@@ -1,9 +1,10 @@
 //! `.txt`: one phrase per line; blank lines are skipped; a line starting with `#` is a comment.
 
-use crate::text::phrase::{Offsets, Phrase};
+use crate::text::phrase::Phrases;
+use crate::text::source::SourceFile;
 
-pub fn parse(text: &str) -> Vec<Phrase> {
-    let mut out = Vec::new();
+pub fn parse(src: &SourceFile, out: &mut Phrases) {
+    let text = src.text.as_str();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let start = offset;
@@ -15,12 +16,9 @@ pub fn parse(text: &str) -> Vec<Phrase> {
         }
         let lead = content.len() - trimmed.len();
         let phrase = trimmed.trim_end();
-        out.push(Phrase::new(
-            phrase.to_string(),
-            Offsets::Contiguous(start + lead),
-        ));
+        // The text is a slice of the file: the store keeps only its range.
+        out.push_slice(start + lead..start + lead + phrase.len());
     }
-    out
 }
 
 #[cfg(test)]
@@ -30,10 +28,13 @@ mod tests {
     #[test]
     fn skips_blank_and_comment_lines_and_keeps_offsets() {
         let text = "# 注释\n\n  亲，您好\r\n谢谢\n";
-        let p = parse(text);
+        let src = SourceFile::new("a.txt", text.to_string());
+        let mut p = Phrases::default();
+        parse(&src, &mut p);
         assert_eq!(p.len(), 2);
-        assert_eq!(p[0].text, "亲，您好");
-        assert_eq!(&text[p[0].source_range(0..1)], "亲");
-        assert_eq!(p[1].text, "谢谢");
+        let first = p.get(text, 0);
+        assert_eq!(first.text, "亲，您好");
+        assert_eq!(&text[first.source_range(0..1)], "亲");
+        assert_eq!(p.get(text, 1).text, "谢谢");
     }
 }

@@ -2,7 +2,7 @@
 //! The same parser as rule packs (JSON is read as YAML), so every phrase keeps its exact position.
 
 use crate::error::{LocatedError, from_yaml_error, location_range};
-use crate::text::phrase::{Offsets, Phrase};
+use crate::text::phrase::{Draft, Offsets, Phrases};
 use crate::text::scene::Scene;
 use crate::text::source::SourceFile;
 use serde::Deserialize;
@@ -90,13 +90,12 @@ pub fn is_rule_pack(text: &str) -> bool {
     text.lines().any(|l| l.starts_with("rules:"))
 }
 
-pub fn parse(src: &Arc<SourceFile>) -> Result<Vec<Phrase>, LocatedError> {
+pub fn parse(src: &Arc<SourceFile>, out: &mut Phrases) -> Result<(), LocatedError> {
     if src.text.trim().is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let book: Book =
         serde_saphyr::from_str(&src.text).map_err(|e| from_yaml_error(src, &e, "话术库"))?;
-    let mut out = Vec::new();
     for group in book.groups {
         let scene = match &group.scene {
             None => Scene::infer(&group.name),
@@ -147,12 +146,12 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Vec<Phrase>, LocatedError> {
             if trimmed.is_empty() {
                 continue;
             }
-            let mut phrase = Phrase::new(text.clone(), Offsets::align(&text, raw, range.start));
+            let mut phrase = Draft::new(text.clone(), Offsets::align(&text, raw, range.start));
             if trimmed.len() != text.len() {
                 // Keep positions exact while dropping surrounding blanks (block scalars end in \n).
                 let lead = text.chars().take_while(|c| c.is_whitespace()).count();
                 let n = trimmed.chars().count();
-                let start = phrase.source_range(lead..lead + 1).start;
+                let start = phrase.view().source_range(lead..lead + 1).start;
                 phrase.offsets = match phrase.offsets {
                     Offsets::Contiguous(_) => Offsets::Contiguous(start),
                     Offsets::Mapped(m) => Offsets::Mapped(m[lead..lead + n].to_vec()),
@@ -163,10 +162,10 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Vec<Phrase>, LocatedError> {
             phrase.scene = scene;
             phrase.code = code;
             phrase.allow = allows;
-            out.push(phrase);
+            out.push(&src.text, phrase);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -177,31 +176,39 @@ mod tests {
         Arc::new(SourceFile::new("b.yaml", t.to_string()))
     }
 
+    fn read(s: &Arc<SourceFile>) -> Result<Phrases, LocatedError> {
+        let mut p = Phrases::default();
+        parse(s, &mut p)?;
+        Ok(p)
+    }
+
     #[test]
     fn reads_groups_codes_and_positions() {
         let s = src(
             "shop: 示例\ngroups:\n  - name: 欢迎语\n    phrases:\n      - 您好，不知道\n      - text: \"亲\\n在的\"\n        code: hy2\n",
         );
-        let p = parse(&s).unwrap();
+        let p = read(&s).unwrap();
         assert_eq!(p.len(), 2);
-        assert_eq!(p[0].scene, Scene::Greeting);
-        assert_eq!(s.position(p[0].source_range(3..6).start).column, 12);
-        assert_eq!(p[1].code.as_deref(), Some("hy2"));
-        assert_eq!(&s.text[p[1].source_range(2..4)], "在的");
+        let (p0, p1) = (p.get(&s.text, 0), p.get(&s.text, 1));
+        assert_eq!(p0.scene, Scene::Greeting);
+        assert_eq!(s.position(p0.source_range(3..6).start).column, 12);
+        assert_eq!(p1.code.map(|c| &**c), Some("hy2"));
+        assert_eq!(&s.text[p1.source_range(2..4)], "在的");
     }
 
     #[test]
     fn json_phrasebooks_parse_the_same() {
         let s = src("{\"groups\": [{\"name\": \"催付\", \"phrases\": [\"亲，记得付款哦\"]}]}");
-        let p = parse(&s).unwrap();
-        assert_eq!(p[0].scene, Scene::UrgePayment);
-        assert_eq!(&s.text[p[0].source_range(0..1)], "亲");
+        let p = read(&s).unwrap();
+        let p0 = p.get(&s.text, 0);
+        assert_eq!(p0.scene, Scene::UrgePayment);
+        assert_eq!(&s.text[p0.source_range(0..1)], "亲");
     }
 
     #[test]
     fn unknown_field_points_at_it() {
         let s = src("groups:\n  - name: a\n    phrase: []\n");
-        let e = parse(&s).unwrap_err();
+        let e = read(&s).unwrap_err();
         assert_eq!(e.position().line, 3);
         assert!(e.message.contains("未知字段"), "{}", e.message);
     }

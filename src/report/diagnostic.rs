@@ -1,4 +1,8 @@
 //! A finding placed in its file: what users and machines see.
+//!
+//! Findings are made and written one file at a time, so they can afford to be self-contained; what
+//! they share with their neighbours (the rule id and message, the path, the phrase) is
+//! reference-counted rather than copied.
 
 use crate::engine::linter::Linter;
 use crate::engine::rules::{Fix, Level};
@@ -11,27 +15,27 @@ use std::sync::Arc;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnostic {
-    pub rule: String,
+    pub rule: Arc<str>,
     pub severity: Level,
-    pub path: String,
+    pub path: Arc<str>,
     /// 1-based; columns count characters; `end_column` is exclusive.
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
-    pub message: String,
+    pub message: Arc<str>,
     pub matched: String,
     /// Shared by all findings of one phrase: a long phrase is not copied per finding. Serialised cut
     /// to its first [`MAX_PHRASE_CHARS`] characters (then …), so a runaway line cannot multiply the
     /// report's size by its number of findings.
     #[serde(serialize_with = "serialize_phrase")]
     pub phrase: Arc<str>,
-    pub group: Option<String>,
+    pub group: Option<Arc<str>>,
     pub scene: Scene,
     pub suggestions: Vec<String>,
     /// The phrase's quick code (快捷编码), where the format has one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quick_code: Option<String>,
+    pub quick_code: Option<Arc<str>>,
     /// `safe` when the first suggestion can be applied without review.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
@@ -40,14 +44,66 @@ pub struct Diagnostic {
     /// For workbooks: the sheet and cell (`B12`) of the phrase; `line` is then the cell's row and
     /// `column` the character offset within the cell.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
+    pub sheet: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
+    /// Other places the finding is about (the first copy of a duplicate phrase, the phrase that
+    /// promises otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
     /// Byte range of the match in the decoded source.
     #[serde(skip)]
     pub span: Range<usize>,
     #[serde(skip)]
     pub source: Arc<SourceFile>,
+}
+
+/// Another place a finding is about.
+#[derive(Debug, Clone, Serialize)]
+pub struct Related {
+    pub path: Arc<str>,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// What stands there, in Chinese (e.g. 第一次出现在这里).
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<Arc<str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+    #[serde(skip)]
+    pub span: Range<usize>,
+    #[serde(skip)]
+    pub source: Arc<SourceFile>,
+}
+
+impl Related {
+    /// A related place at a byte range of a file.
+    pub fn at(source: &Arc<SourceFile>, span: Range<usize>, message: impl Into<String>) -> Related {
+        let (start, end) = (source.position(span.start), source.position(span.end));
+        let cell = source.cell_at(span.start);
+        Related {
+            path: source.name.clone(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            message: message.into(),
+            sheet: cell.map(|c| c.sheet.clone()),
+            cell: cell.map(|c| c.reference()),
+            span,
+            source: source.clone(),
+        }
+    }
+
+    /// Where it is, as people read it (see [`Diagnostic::place`]).
+    pub fn place(&self) -> String {
+        match (&self.sheet, &self.cell) {
+            (Some(sheet), Some(cell)) => format!("{} {sheet}!{cell}", self.path),
+            _ => format!("{}:{}:{}", self.path, self.line, self.column),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -85,19 +141,44 @@ fn serialize_phrase<S: serde::Serializer>(phrase: &Arc<str>, s: S) -> Result<S::
     s.serialize_str(&shown_phrase(phrase))
 }
 
+/// The ids and messages of a linter's rules, made once so findings share them.
+#[derive(Debug, Clone)]
+pub struct RuleNames {
+    ids: Vec<Arc<str>>,
+    messages: Vec<Arc<str>>,
+}
+
+impl RuleNames {
+    pub fn of(linter: &Linter) -> RuleNames {
+        RuleNames {
+            ids: linter
+                .rules
+                .iter()
+                .map(|r| Arc::from(r.id.as_str()))
+                .collect(),
+            messages: linter
+                .rules
+                .iter()
+                .map(|r| Arc::from(r.message.as_str()))
+                .collect(),
+        }
+    }
+}
+
 /// Places a linter's findings on a phrase in its file.
 pub fn place(
     linter: &Linter,
+    names: &RuleNames,
     source: &Arc<SourceFile>,
     phrase: &Phrase,
     out: &mut Vec<Diagnostic>,
 ) {
-    let findings = linter.check_phrase(phrase);
+    let findings = linter.check_text(phrase.text, phrase.scene);
     if findings.is_empty() {
         return;
     }
     // Computed once per phrase, so many findings on one long phrase stay linear.
-    let text: Arc<str> = Arc::from(phrase.text.as_str());
+    let text: Arc<str> = Arc::from(phrase.text);
     let starts = phrase.char_starts();
     let mut starts_cursor = PositionCursor::new(source);
     let mut ends_cursor = PositionCursor::new(source);
@@ -109,25 +190,26 @@ pub fn place(
         let cell = source.cell_at(span.start);
         let last = starts.len() - 1;
         out.push(Diagnostic {
-            rule: rule.id.clone(),
+            rule: names.ids[f.rule].clone(),
             severity: rule.level,
             path: source.name.clone(),
             line: start.line,
             column: start.column,
             end_line: end.line,
             end_column: end.column,
-            message: rule.message.clone(),
+            message: names.messages[f.rule].clone(),
             matched: phrase.text[starts[f.chars.start.min(last)]..starts[f.chars.end.min(last)]]
                 .to_string(),
             phrase: text.clone(),
-            group: phrase.group.clone(),
+            group: phrase.group.map(|g| g.name.clone()),
             scene: phrase.scene,
             suggestions: f.suggestions,
-            quick_code: phrase.code.clone(),
+            quick_code: phrase.code.cloned(),
             fix: rule.fix(),
             encoding: source.encoding.map(|e| e.name()),
-            sheet: cell.map(|c| c.sheet.to_string()),
+            sheet: cell.map(|c| c.sheet.clone()),
             cell: cell.map(|c| c.reference()),
+            related: Vec::new(),
             span,
             source: source.clone(),
         });

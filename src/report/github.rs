@@ -6,8 +6,9 @@
 //! annotations default `endColumn` to `col`, i.e. a one-character span names that character twice.
 
 use crate::engine::rules::Level;
-use crate::report::Report;
 use crate::report::diagnostic::Diagnostic;
+use crate::report::{End, Failure, Writer};
+use std::io::{self, Write};
 
 /// Escapes a command's message, as the runner (actions/toolkit `escapeData`) expects.
 fn escape_data(s: &str) -> String {
@@ -55,6 +56,9 @@ fn annotation(d: &Diagnostic) -> String {
         // A workbook's line is a row: say which cell, since GitHub cannot show the file.
         message.push_str(&format!("（{cell}）"));
     }
+    for r in &d.related {
+        message.push_str(&format!("；{}：{}", r.message, r.place()));
+    }
     message.push_str(&format!("。详见 huashu explain {}", d.rule));
     format!(
         "::{} {}::{}\n",
@@ -64,11 +68,48 @@ fn annotation(d: &Diagnostic) -> String {
     )
 }
 
-pub fn render(report: &Report) -> String {
-    let mut out: String = report.diagnostics.iter().map(annotation).collect();
-    out.push_str(&report.summary().line());
-    out.push('\n');
-    out
+/// A file that could not be checked: an error annotation on the file (at its line where known).
+fn failure(f: &Failure) -> String {
+    let mut props = Vec::new();
+    if let Some(path) = &f.path {
+        props.push(format!("file={}", escape_property(path)));
+    }
+    if let Some(line) = f.line {
+        props.push(format!("line={line}"));
+    }
+    if let Some(col) = f.column {
+        props.push(format!("col={col}"));
+    }
+    props.push(format!("title={}", escape_property("huashu 无法检查")));
+    format!(
+        "::error {}::{}\n",
+        props.join(","),
+        escape_data(&format!("无法检查这个文件：{}", f.message))
+    )
+}
+
+pub struct Github<'a> {
+    out: Box<dyn Write + 'a>,
+}
+
+impl<'a> Github<'a> {
+    pub fn new(out: Box<dyn Write + 'a>) -> Self {
+        Github { out }
+    }
+}
+
+impl Writer for Github<'_> {
+    fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
+        self.out.write_all(annotation(d).as_bytes())
+    }
+
+    fn finish(&mut self, end: &End) -> io::Result<()> {
+        for f in end.failures {
+            self.out.write_all(failure(f).as_bytes())?;
+        }
+        writeln!(self.out, "{}", end.line())?;
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]

@@ -1,40 +1,142 @@
-//! `--format json`: exactly one JSON document on stdout.
+//! `--format json`: exactly one JSON document on stdout, written as the findings come.
+//!
+//! ```text
+//! {"version": 1, "diagnostics": [...], "errors": [...], "skipped": [...], "empty": [...],
+//!  "statistics": [...] (with --statistics), "summary": {...}}
+//! ```
+//!
+//! `errors` lists the files that could not be checked (path, line and column where known, message);
+//! `skipped` the files met while walking that are not phrase libraries (path, reason); `empty` the
+//! files checked that hold no phrase.
 
 use crate::report::diagnostic::Diagnostic;
-use crate::report::statistics::Statistic;
-use crate::report::{Report, Summary};
+use crate::report::{End, Writer};
 use serde::Serialize;
+use std::io::{self, Write};
 
 pub const VERSION: u32 = 1;
 
-/// Field order is kept as declared: version first, summary last.
+pub struct Json<'a> {
+    out: Box<dyn Write + 'a>,
+    started: bool,
+    any: bool,
+}
+
+impl<'a> Json<'a> {
+    pub fn new(out: Box<dyn Write + 'a>) -> Self {
+        Json {
+            out,
+            started: false,
+            any: false,
+        }
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            write!(
+                self.out,
+                "{{\n  \"version\": {VERSION},\n  \"diagnostics\": ["
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Writes `value` pretty-printed, each line after the first indented by `indent` spaces.
+    fn value(&mut self, value: &impl Serialize, indent: usize) -> io::Result<()> {
+        let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+        let pad = " ".repeat(indent);
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+                self.out.write_all(pad.as_bytes())?;
+            }
+            self.out.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn field(&mut self, key: &str, value: &impl Serialize) -> io::Result<()> {
+        write!(self.out, ",\n  \"{key}\": ")?;
+        self.value(value, 2)
+    }
+}
+
 #[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    diagnostics: &'a [Diagnostic],
-    /// Only with `--statistics`; absent otherwise, so the document is unchanged for existing readers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    statistics: Option<Vec<Statistic>>,
-    summary: Summary,
+struct SkippedEntry<'a> {
+    path: &'a str,
+    reason: &'static str,
 }
 
-pub fn render(report: &Report) -> String {
-    render_document(report, None)
+impl Writer for Json<'_> {
+    fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
+        self.start()?;
+        self.out
+            .write_all(if self.any { b",\n    " } else { b"\n    " })?;
+        self.any = true;
+        self.value(d, 4)
+    }
+
+    fn finish(&mut self, end: &End) -> io::Result<()> {
+        self.start()?;
+        self.out.write_all(if self.any { b"\n  ]" } else { b"]" })?;
+        self.field("errors", &end.failures)?;
+        let skipped: Vec<SkippedEntry> = end
+            .skipped
+            .iter()
+            .map(|s| SkippedEntry {
+                path: &s.path,
+                reason: s.reason.as_str(),
+            })
+            .collect();
+        self.field("skipped", &skipped)?;
+        self.field("empty", &end.empty)?;
+        if let Some(stats) = end.statistics {
+            self.field("statistics", &stats)?;
+        }
+        self.field("summary", &end.summary)?;
+        self.out.write_all(b"\n}\n")?;
+        self.out.flush()
+    }
 }
 
-/// The same document with a `statistics` array (see [`crate::report::statistics`]) before the summary.
-pub fn render_with_statistics(report: &Report) -> String {
-    render_document(report, Some(crate::report::statistics::compute(report)))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Summary;
 
-fn render_document(report: &Report, statistics: Option<Vec<Statistic>>) -> String {
-    let doc = Document {
-        version: VERSION,
-        diagnostics: &report.diagnostics,
-        statistics,
-        summary: report.summary(),
-    };
-    let mut s = serde_json::to_string_pretty(&doc).expect("diagnostics serialise");
-    s.push('\n');
-    s
+    #[test]
+    fn streams_one_valid_document() {
+        let mut buf = Vec::new();
+        {
+            let mut w = Json::new(Box::new(&mut buf));
+            w.diagnostic(&crate::report::sample("你好\n", 0..3))
+                .unwrap();
+            w.diagnostic(&crate::report::sample("你们", 0..3)).unwrap();
+            w.finish(&End {
+                summary: Summary::default(),
+                failures: &[],
+                skipped: &[],
+                empty: &[],
+                statistics: None,
+            })
+            .unwrap();
+        }
+        let doc: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+        assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 2);
+        assert_eq!(doc["diagnostics"][1]["matched"], "你");
+        assert_eq!(doc["errors"], serde_json::json!([]));
+        let mut empty = Vec::new();
+        Json::new(Box::new(&mut empty))
+            .finish(&End {
+                summary: Summary::default(),
+                failures: &[],
+                skipped: &[],
+                empty: &[],
+                statistics: None,
+            })
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&empty).unwrap();
+        assert_eq!(doc["diagnostics"], serde_json::json!([]));
+    }
 }

@@ -1,13 +1,15 @@
 //! `--format pretty`: one miette diagnostic per finding (the phrase's line, a label under the matched
-//! text, the message, the suggestion as help), then a one-line summary in Chinese.
+//! text, the message, the suggestion as help; other places it concerns below it), then a one-line
+//! summary in Chinese. With `--statistics`, a table of findings per rule instead of the findings.
 
 use crate::engine::rules::{Fix, Level};
-use crate::report::Report;
-use crate::report::diagnostic::Diagnostic;
+use crate::report::diagnostic::{Diagnostic, Related};
+use crate::report::{End, Writer};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity, SourceCode};
 use std::fmt;
+use std::io::{self, Write};
 
-struct Finding<'a>(&'a Diagnostic);
+struct Finding<'a>(&'a Diagnostic, Vec<Place<'a>>);
 
 impl fmt::Debug for Finding<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -76,6 +78,49 @@ impl miette::Diagnostic for Finding<'_> {
             LabeledSpan::new_primary_with_span(Some(label), d.span.start..d.span.end),
         )))
     }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.1.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.1.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+/// Another place a finding is about, shown as a snippet of its own under the finding.
+struct Place<'a>(&'a Related);
+
+impl fmt::Debug for Place<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}（{}）", self.0.message, self.0.place())
+    }
+}
+
+impl std::error::Error for Place<'_> {}
+
+impl miette::Diagnostic for Place<'_> {
+    fn severity(&self) -> Option<Severity> {
+        Some(Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&*self.0.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let r = self.0;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(r.message.clone()), r.span.start..r.span.end),
+        )))
+    }
 }
 
 pub fn handler(color: bool) -> GraphicalReportHandler {
@@ -91,16 +136,49 @@ pub fn handler(color: bool) -> GraphicalReportHandler {
         .with_wrap_lines(false)
 }
 
-pub fn render(report: &Report, color: bool) -> String {
-    let handler = handler(color);
+/// One finding as pretty output shows it.
+pub fn render(d: &Diagnostic, handler: &GraphicalReportHandler) -> String {
     let mut out = String::new();
-    for d in &report.diagnostics {
-        let _ = handler.render_report(&mut out, &Finding(d));
-        out.push('\n');
-    }
-    out.push_str(&report.summary().line());
+    let finding = Finding(d, d.related.iter().map(Place).collect());
+    let _ = handler.render_report(&mut out, &finding);
     out.push('\n');
     out
+}
+
+/// The pretty writer.
+pub struct Pretty<'a> {
+    out: Box<dyn Write + 'a>,
+    handler: GraphicalReportHandler,
+    /// `--statistics`: the table at the end instead of each finding.
+    statistics: bool,
+}
+
+impl<'a> Pretty<'a> {
+    pub fn new(out: Box<dyn Write + 'a>, color: bool, statistics: bool) -> Self {
+        Pretty {
+            out,
+            handler: handler(color),
+            statistics,
+        }
+    }
+}
+
+impl Writer for Pretty<'_> {
+    fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
+        if self.statistics {
+            return Ok(());
+        }
+        self.out.write_all(render(d, &self.handler).as_bytes())
+    }
+
+    fn finish(&mut self, end: &End) -> io::Result<()> {
+        if let Some(stats) = end.statistics {
+            self.out
+                .write_all(crate::report::statistics::table(stats).as_bytes())?;
+        }
+        writeln!(self.out, "{}", end.line())?;
+        self.out.flush()
+    }
 }
 
 /// Renders any miette diagnostic (used for errors on stderr).

@@ -6,14 +6,14 @@
 //! Chinese file names are the norm here.
 
 use crate::engine::rules::{Fix, Level, Rule};
-use crate::error::Error;
-use crate::report::Report;
 use crate::report::catalog;
-use crate::report::diagnostic::Diagnostic;
+use crate::report::diagnostic::{Diagnostic, Related};
+use crate::report::{End, Failure, Writer};
 use crate::text::scene::Scene;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::io::{self, Write};
 
 pub const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -190,6 +190,14 @@ struct Location<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    physical_location: PhysicalLocation<'a>,
+    message: Text<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Replacement<'a> {
     deleted_region: Region<'a>,
     inserted_content: Text<&'a str>,
@@ -235,6 +243,8 @@ struct SarifResult<'a> {
     level: &'static str,
     message: Text<String>,
     locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fixes: Option<[SarifFix<'a>; 1]>,
     properties: ResultProperties<'a>,
@@ -300,6 +310,24 @@ fn context_region(d: &Diagnostic) -> Option<Region<'_>> {
     })
 }
 
+fn related_location(i: usize, r: &Related) -> RelatedLocation<'_> {
+    RelatedLocation {
+        id: i + 1,
+        physical_location: PhysicalLocation {
+            artifact_location: artifact_location(&r.path),
+            region: Region {
+                start_line: r.line,
+                start_column: Some(r.column),
+                end_line: r.end_line,
+                end_column: Some(r.end_column),
+                snippet: r.source.text.get(r.span.clone()).map(|text| Text { text }),
+            },
+            context_region: None,
+        },
+        message: Text { text: &r.message },
+    }
+}
+
 fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult<'_> {
     let region = Region {
         start_line: d.line,
@@ -322,6 +350,12 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult<'_> {
                 context_region: context_region(d),
             },
         }],
+        related_locations: d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| related_location(i, r))
+            .collect(),
         fixes: fix(d, region).map(|f| [f]),
         properties: ResultProperties {
             matched: &d.matched,
@@ -337,91 +371,132 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult<'_> {
 }
 
 /// A file that could not be read or parsed; a mistake at a place in the file keeps that place.
-fn notification(e: &Error) -> Value {
-    let mut n = json!({ "level": "error", "message": { "text": e.to_string() } });
-    if let Error::Located(located) = e {
-        let src = &located.src;
-        let start = src.position(located.span.offset());
-        let end = src.position(located.span.offset() + located.span.len());
-        n["locations"] = json!([{
-            "physicalLocation": {
-                "artifactLocation": json!(artifact_location(&src.name)),
-                "region": {
-                    "startLine": start.line,
-                    "startColumn": start.column,
-                    "endLine": end.line,
-                    "endColumn": end.column,
-                },
-            },
-        }]);
+fn notification(f: &Failure) -> Value {
+    let text = match &f.path {
+        Some(p) => format!("{p}：{}", f.message),
+        None => f.message.clone(),
+    };
+    let mut n = json!({ "level": "error", "message": { "text": text } });
+    if let Some(path) = &f.path {
+        let mut location = json!({
+            "physicalLocation": { "artifactLocation": json!(artifact_location(path)) },
+        });
+        if let (Some(line), Some(column)) = (f.line, f.column) {
+            location["physicalLocation"]["region"] =
+                json!({ "startLine": line, "startColumn": column });
+        }
+        n["locations"] = json!([location]);
     }
     n
 }
 
-#[derive(Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: [Run<'a>; 1],
+/// The SARIF writer: every rule that may run is described, every finding is a result (written as it
+/// comes), and files that could not be read are tool execution notifications (the run is then not
+/// successful). JSON objects are unordered, so the results come first and what only the end knows
+/// (the invocation) after them.
+pub struct Sarif<'a> {
+    out: Box<dyn Write + 'a>,
+    rules: Vec<Rule>,
+    index: HashMap<String, usize>,
+    started: bool,
+    any: bool,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run<'a> {
-    tool: Value,
-    invocations: Value,
-    original_uri_base_ids: Value,
-    column_kind: &'static str,
-    results: Vec<SarifResult<'a>>,
-}
-
-/// The SARIF log for a run: every rule that ran is described, every finding is a result, and files
-/// that could not be read are tool execution notifications (the run is then not successful).
-pub fn render(report: &Report, rules: &[Rule], file_errors: &[Error]) -> String {
-    let index: HashMap<&str, usize> = rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
-    let results = report
-        .diagnostics
-        .iter()
-        .map(|d| result(d, index.get(d.rule.as_str()).copied()))
-        .collect();
-    let notifications: Vec<Value> = file_errors.iter().map(notification).collect();
-    let version = env!("CARGO_PKG_VERSION");
-    let mut driver = json!({
-        "name": "huashu",
-        "fullName": "huashu 话术检查",
-        "version": version,
-        "semanticVersion": version,
-        "rules": rules.iter().map(descriptor).collect::<Vec<_>>(),
-    });
-    // Only a real address: Cargo.toml's `repository`, once the project has one.
-    let repository = env!("CARGO_PKG_REPOSITORY");
-    if !repository.is_empty() {
-        driver["informationUri"] = json!(repository);
+impl<'a> Sarif<'a> {
+    pub fn new(out: Box<dyn Write + 'a>, rules: Vec<Rule>) -> Self {
+        let index = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        Sarif {
+            out,
+            rules,
+            index,
+            started: false,
+            any: false,
+        }
     }
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: [Run {
-            tool: json!({ "driver": driver }),
-            invocations: json!([{
-                "executionSuccessful": file_errors.is_empty(),
-                "toolExecutionNotifications": notifications,
-            }]),
-            original_uri_base_ids: json!({
+
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            write!(
+                self.out,
+                "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"results\": ["
+            )?;
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, value: &impl Serialize, indent: usize) -> io::Result<()> {
+        let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+        let pad = " ".repeat(indent);
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+                self.out.write_all(pad.as_bytes())?;
+            }
+            self.out.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn field(&mut self, key: &str, value: &impl Serialize) -> io::Result<()> {
+        write!(self.out, ",\n      \"{key}\": ")?;
+        self.value(value, 6)
+    }
+}
+
+impl Writer for Sarif<'_> {
+    fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
+        self.start()?;
+        self.out.write_all(if self.any {
+            b",\n        "
+        } else {
+            b"\n        "
+        })?;
+        self.any = true;
+        let r = result(d, self.index.get(&*d.rule).copied());
+        self.value(&r, 8)
+    }
+
+    fn finish(&mut self, end: &End) -> io::Result<()> {
+        self.start()?;
+        self.out
+            .write_all(if self.any { b"\n      ]" } else { b"]" })?;
+        let version = env!("CARGO_PKG_VERSION");
+        let mut driver = json!({
+            "name": "huashu",
+            "fullName": "huashu 话术检查",
+            "version": version,
+            "semanticVersion": version,
+            "rules": self.rules.iter().map(descriptor).collect::<Vec<_>>(),
+        });
+        // Only a real address: Cargo.toml's `repository`, once the project has one.
+        let repository = env!("CARGO_PKG_REPOSITORY");
+        if !repository.is_empty() {
+            driver["informationUri"] = json!(repository);
+        }
+        let notifications: Vec<Value> = end.failures.iter().map(notification).collect();
+        self.field("columnKind", &"unicodeCodePoints")?;
+        self.field(
+            "originalUriBaseIds",
+            &json!({
                 "%SRCROOT%": { "description": { "text": "运行 huashu 的目录" } },
             }),
-            column_kind: "unicodeCodePoints",
-            results,
-        }],
-    };
-    let mut s = serde_json::to_string_pretty(&log).expect("SARIF serialises");
-    s.push('\n');
-    s
+        )?;
+        self.field("tool", &json!({ "driver": driver }))?;
+        self.field(
+            "invocations",
+            &json!([{
+                "executionSuccessful": end.failures.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }]),
+        )?;
+        self.out.write_all(b"\n    }\n  ]\n}\n")?;
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]

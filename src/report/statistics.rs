@@ -1,41 +1,54 @@
 //! `--statistics`: findings counted per rule, most frequent first, like `ruff --statistics`. For a CS
 //! lead cleaning up a library of thousands of phrases, "which rule fires most" is the first question.
+//! Counted as findings are written, so no finding is kept for it.
 
 use crate::engine::rules::Level;
-use crate::report::Report;
+use crate::report::diagnostic::Diagnostic;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Statistic {
     pub count: usize,
-    pub rule: String,
+    pub rule: Arc<str>,
     pub level: Level,
-    pub message: String,
+    pub message: Arc<str>,
 }
 
-/// One entry per rule with at least one finding: by count (descending), then rule id.
-pub fn compute(report: &Report) -> Vec<Statistic> {
-    let mut by_rule: HashMap<&str, Statistic> = HashMap::new();
-    for d in &report.diagnostics {
-        by_rule
-            .entry(&d.rule)
-            .or_insert_with(|| Statistic {
-                count: 0,
+/// Findings per rule, counted as they go by.
+#[derive(Debug, Default)]
+pub struct Tally {
+    by_rule: HashMap<Arc<str>, Statistic>,
+}
+
+impl Tally {
+    pub fn add(&mut self, d: &Diagnostic) {
+        if let Some(s) = self.by_rule.get_mut(&d.rule) {
+            s.count += 1;
+            return;
+        }
+        self.by_rule.insert(
+            d.rule.clone(),
+            Statistic {
+                count: 1,
                 rule: d.rule.clone(),
                 level: d.severity,
                 message: d.message.clone(),
-            })
-            .count += 1;
+            },
+        );
     }
-    let mut stats: Vec<Statistic> = by_rule.into_values().collect();
-    stats.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.rule.cmp(&b.rule)));
-    stats
+
+    /// One entry per rule with at least one finding: by count (descending), then rule id.
+    pub fn statistics(&self) -> Vec<Statistic> {
+        let mut stats: Vec<Statistic> = self.by_rule.values().cloned().collect();
+        stats.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.rule.cmp(&b.rule)));
+        stats
+    }
 }
 
-/// The table for `--format pretty`: count, rule id, level, message; then the summary line.
-pub fn render(report: &Report) -> String {
-    let stats = compute(report);
+/// The table for `--format pretty`: count, rule id, level, message.
+pub fn table(stats: &[Statistic]) -> String {
     let count_width = stats
         .iter()
         .map(|s| s.count.to_string().len())
@@ -48,7 +61,7 @@ pub fn render(report: &Report) -> String {
         .max()
         .unwrap_or(0);
     let mut out = String::new();
-    for s in &stats {
+    for s in stats {
         out.push_str(&format!(
             "{:>count_width$}  {:<rule_width$}  {}  {}\n",
             s.count,
@@ -60,7 +73,5 @@ pub fn render(report: &Report) -> String {
     if !stats.is_empty() {
         out.push('\n');
     }
-    out.push_str(&report.summary().line());
-    out.push('\n');
     out
 }

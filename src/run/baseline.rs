@@ -47,6 +47,10 @@ pub struct Baseline {
     counts: BTreeMap<Key, usize>,
     /// The directory stored paths are relative to.
     dir: PathBuf,
+    /// While applied: how many of each key are still to be left out.
+    left: Option<BTreeMap<Key, usize>>,
+    /// The file, as shown in messages.
+    shown: String,
 }
 
 /// What applying a baseline did.
@@ -88,20 +92,30 @@ fn path_key(dir: &Path, shown: &str) -> String {
 fn key(dir: &Path, d: &Diagnostic) -> Key {
     (
         path_key(dir, &d.path),
-        d.rule.clone(),
+        d.rule.to_string(),
         phrase_key(&d.phrase),
     )
 }
 
 impl Baseline {
-    /// The baseline of a set of findings, to be written to `file`.
-    pub fn of(file: &Path, diagnostics: &[Diagnostic]) -> Baseline {
-        let dir = dir_of(file);
-        let mut counts = BTreeMap::new();
-        for d in diagnostics {
-            *counts.entry(key(&dir, d)).or_insert(0) += 1;
+    /// An empty baseline, to be written to `file` once findings are recorded.
+    pub fn new(file: &Path) -> Baseline {
+        Baseline {
+            counts: BTreeMap::new(),
+            dir: dir_of(file),
+            left: None,
+            shown: file.display().to_string(),
         }
-        Baseline { counts, dir }
+    }
+
+    /// Records a finding (for `--write-baseline`).
+    pub fn record(&mut self, d: &Diagnostic) {
+        *self.counts.entry(key(&self.dir, d)).or_insert(0) += 1;
+    }
+
+    /// The file, as shown in messages.
+    pub fn shown_name(&self) -> &str {
+        &self.shown
     }
 
     pub fn len(&self) -> usize {
@@ -178,23 +192,34 @@ impl Baseline {
         Ok(Baseline {
             counts,
             dir: dir_of(file),
+            left: None,
+            shown,
         })
     }
 
-    /// Leaves out the findings the baseline has (as many of each key as it counts; the rest are new).
-    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) -> Applied {
-        let mut left = self.counts.clone();
-        let before = diagnostics.len();
-        diagnostics.retain(|d| match left.get_mut(&key(&self.dir, d)) {
+    /// Whether a finding is new: findings the baseline has are left out, as many of each key as it
+    /// counts; the rest are new. Findings come one by one, as the run writes them.
+    pub fn is_new(&mut self, d: &Diagnostic) -> bool {
+        let left = self.left.get_or_insert_with(|| self.counts.clone());
+        match left.get_mut(&key(&self.dir, d)) {
             Some(n) if *n > 0 => {
                 *n -= 1;
                 false
             }
             _ => true,
-        });
+        }
+    }
+
+    /// What applying the baseline did, once every finding has gone through [`Baseline::is_new`].
+    pub fn applied(&self) -> Applied {
+        let total: usize = self.counts.values().sum();
+        let gone: usize = match &self.left {
+            Some(left) => left.values().sum(),
+            None => total,
+        };
         Applied {
-            known: before - diagnostics.len(),
-            gone: left.values().sum(),
+            known: total - gone,
+            gone,
         }
     }
 }

@@ -1,89 +1,26 @@
 //! `huashu check`, the whole run in one place: paths → files → phrases → diagnostics → report, with
 //! fixes, baselines and the exit code.
+//!
+//! The run streams. Files are taken in batches: the files of a batch are read, fixed and linted on
+//! all cores at once, then their findings are written in file order before the next batch starts,
+//! so memory holds one batch, not the library. A file too large to lint in one piece is linted in
+//! segments of phrases, each segment on all cores, and written segment by segment. Output order is
+//! always file order, then position, whatever the number of cores.
 
 use crate::RuleSelection;
-use crate::engine::linter::Linter;
 use crate::error::Error;
-use crate::input::Document;
-use crate::report as output;
-use crate::report::Report;
-use crate::report::diagnostic::{Diagnostic, place};
-use crate::run::setup::Setup;
+use crate::input::{self, Document, Input, Loaded, ReadOptions, Skipped};
+use crate::report::diagnostic::Diagnostic;
+use crate::report::statistics::Tally;
+use crate::report::{self as output, End, Failure, OutputFormat, Summary, Writer};
+use crate::run::baseline::Baseline;
+use crate::run::fix;
+use crate::run::setup::{ProfileLinter, Setup};
 use crate::run::{ConfigChoice, Io, emit};
-use crate::text::phrase::Phrase;
-use crate::text::source::SourceFile;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
-
-/// The outcome of a run: the report, plus the files that could not be read or parsed.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub report: Report,
-    pub file_errors: Vec<Error>,
-}
-
-/// Lints documents on all cores; the result is in file order, then position.
-pub fn lint_documents(linter: &Linter, documents: &[Document]) -> Vec<Diagnostic> {
-    lint_documents_with(documents, |_, source, phrase, out| {
-        place(linter, source, phrase, out)
-    })
-}
-
-/// Lints documents on all cores with `lint(document index, source, phrase, out)` for each phrase;
-/// the result is in file order, then position.
-pub fn lint_documents_with<D, F>(documents: &[D], lint: F) -> Vec<Diagnostic>
-where
-    D: std::borrow::Borrow<Document>,
-    F: Fn(usize, &Arc<SourceFile>, &Phrase, &mut Vec<Diagnostic>) + Sync,
-{
-    let lint = &lint;
-    let work: Vec<(usize, &Arc<SourceFile>, &Phrase)> = documents
-        .iter()
-        .enumerate()
-        .flat_map(|(i, d)| {
-            let d: &Document = d.borrow();
-            d.phrases.iter().map(move |p| (i, &d.source, p))
-        })
-        .collect();
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(work.len() / 256 + 1);
-    let chunk = work.len().div_ceil(threads.max(1)).max(1);
-    let mut out: Vec<Diagnostic> = std::thread::scope(|s| {
-        let handles: Vec<_> = work
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    let mut out = Vec::new();
-                    for (doc, source, phrase) in part {
-                        lint(*doc, source, phrase, &mut out);
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("lint thread panicked"))
-            .collect()
-    });
-    // Chunks are in order already; a stable sort keeps rule order among equal positions. Byte order
-    // is line order in text files, and sheet-then-row order in workbooks.
-    out.sort_by(|a, b| (a.path.as_str(), a.span.start).cmp(&(b.path.as_str(), b.span.start)));
-    out
-}
-
-/// `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    Pretty,
-    Json,
-    Sarif,
-    Github,
-    Junit,
-}
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The options of `huashu check`.
 #[derive(Debug, Clone)]
@@ -99,6 +36,34 @@ pub struct CheckArgs {
     pub statistics: bool,
     pub input_format: Option<crate::input::Format>,
     pub encoding: Option<String>,
+}
+
+/// Files of a batch read at once, at most: enough to keep every core busy on small files.
+const BATCH_FILES: usize = 64;
+/// Bytes of a batch, at most (a larger file is a batch of its own): what memory holds at once.
+const BATCH_BYTES: u64 = 32 << 20;
+/// A document with more phrases than this is linted in segments on all cores by the run, rather
+/// than whole by the worker that read it.
+const SEGMENT: usize = 16_384;
+
+/// What a worker made of one input.
+enum Worked {
+    Failed(Error),
+    Skipped(crate::input::SkipReason),
+    Checked(Box<Checked>),
+}
+
+struct Checked {
+    document: Document,
+    linter: Arc<ProfileLinter>,
+    /// The findings, when the worker linted the whole document (small documents).
+    diagnostics: Option<Vec<Diagnostic>>,
+    /// What `--fix` did or left alone, for stderr.
+    notes: Vec<String>,
+    /// Edits written by `--fix`.
+    fixed: usize,
+    /// A fix that could not be written: the run fails, the document as read is still checked.
+    write_error: Option<Error>,
 }
 
 /// `huashu check`.
@@ -123,7 +88,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
             Some("SARIF、GitHub 和 JUnit 格式需要逐条结果，请去掉 --statistics".to_string()),
         ));
     }
-    let options = crate::input::ReadOptions {
+    let options = ReadOptions {
         format: input_format,
         encoding: encoding
             .as_deref()
@@ -132,66 +97,143 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     };
     let mut setup = Setup::new(config.load()?, &selection, max_warnings)?;
     setup.read_options = options;
-    let (mut reads, mut file_errors) = setup.read_all(&paths, io.stdin)?;
+    let baseline = baseline.as_deref().map(Baseline::load).transpose()?;
+    let walked = input::walk(&paths, &setup.read_options);
+    let mut inputs: Vec<Input> = walked
+        .inputs
+        .into_iter()
+        .filter(|i| match i {
+            Input::File { path, .. } => !setup.excluded(path),
+            Input::Stdin => true,
+        })
+        .collect();
+    // Reports are in path order, whatever order the paths were given in.
+    inputs.sort_by_cached_key(|i| match i {
+        Input::File { path, .. } => input::display_path(path),
+        Input::Stdin => "<stdin>".to_string(),
+    });
+    let mut run = Run {
+        setup: &setup,
+        failures: Vec::new(),
+        skipped: walked.skipped,
+        empty: Vec::new(),
+        summary: Summary::default(),
+        tally: Tally::default(),
+        baseline,
+        record: write_baseline.as_deref().map(Baseline::new),
+        fixed: (0, 0),
+        color: io.color,
+    };
+    for e in walked.errors {
+        run.fail(e, io.err);
+    }
     if diff {
-        let mut changed = false;
-        for r in &reads {
-            let f = crate::run::fix::plan(&setup, r);
-            report_skipped(&f, io.err);
-            if f.changed() {
-                changed = true;
-                if crate::run::fix::writable(f.format) {
-                    emit(io.out, &crate::run::fix::diff(&f));
-                } else {
-                    // A workbook's text is synthetic: a diff of it means nothing; cells do.
-                    let mut s = format!("# {}（Excel 工作簿，不会被改写）\n", f.name);
-                    for c in &f.changes {
-                        s.push_str(&format!("#   {c}\n"));
-                    }
-                    emit(io.out, &s);
-                }
-            }
+        return diff_run(&setup, &inputs, &mut run, io);
+    }
+    let rules = if format == OutputFormat::Sarif {
+        setup.reported_rules()
+    } else {
+        Vec::new()
+    };
+    // With --write-baseline the findings go into the baseline, not into a report.
+    let mut writer: Option<Box<dyn Writer + '_>> = if run.record.is_some() {
+        None
+    } else {
+        Some(output::writer(
+            format,
+            Box::new(&mut *io.out),
+            output::Options {
+                color: io.color,
+                statistics,
+                rules,
+            },
+        ))
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let mut next = 0;
+    let written = loop {
+        if next >= inputs.len() {
+            break Ok(());
         }
-        for e in &file_errors {
-            let _ = write!(io.err, "{}", output::pretty::render_run_error(e, io.color));
-        }
-        return Ok(if !file_errors.is_empty() {
-            2
+        let end = batch_end(&inputs, next);
+        let batch = &inputs[next..end];
+        next = end;
+        // Standard input is read here, by the one thread that may.
+        let stdin_bytes: Option<Vec<u8>> = if batch.contains(&Input::Stdin) {
+            Some((io.stdin)().map_err(|source| Error::Io {
+                path: "<stdin>".into(),
+                source,
+            }))
+            .map(|r| r.unwrap_or_default())
         } else {
-            u8::from(changed)
-        });
-    }
-    if fix {
-        let (fixed, files) = apply_fixes(&setup, &mut reads, &mut file_errors, io.err);
-        if fixed > 0 {
-            let _ = writeln!(io.err, "已自动修复 {fixed} 处（{files} 个文件）。");
+            None
+        };
+        let results = work_batch(&setup, batch, stdin_bytes.as_deref(), fix, threads);
+        if let Err(e) = run.emit_batch(batch, results, writer.as_deref_mut(), threads, io.err) {
+            break Err(e);
+        }
+    };
+    let stats = statistics.then(|| run.tally.statistics());
+    let failures: Vec<Failure> = run.failures.iter().map(Failure::of).collect();
+    let mut summary = run.summary;
+    summary.failed = failures.len();
+    summary.skipped = run.skipped.len();
+    summary.empty = run.empty.len();
+    let written = written.and_then(|()| match writer.as_mut() {
+        Some(w) => w.finish(&End {
+            summary,
+            failures: &failures,
+            skipped: &run.skipped,
+            empty: &run.empty,
+            statistics: stats.as_deref(),
+        }),
+        None => Ok(()),
+    });
+    drop(writer);
+    match written {
+        Ok(()) => {}
+        // A reader that stopped early (`huashu check | head`) wants no more; that is not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            return Ok(summary.exit_code(setup.max_warnings));
+        }
+        Err(e) => {
+            return Err(Error::usage(
+                format!(
+                    "无法写入输出：{}，报告不完整",
+                    crate::error::describe_io(&e)
+                ),
+                Some("检查磁盘空间，或把输出重定向到可以写入的位置".to_string()),
+            ));
         }
     }
-    let mut outcome = setup.outcome(&reads, file_errors);
-    if let Some(file) = write_baseline {
-        let b = crate::run::baseline::Baseline::of(&file, &outcome.report.diagnostics);
-        b.write(&file)?;
+    let (edits, files) = run.fixed;
+    if edits > 0 {
+        let _ = writeln!(io.err, "已自动修复 {edits} 处（{files} 个文件）。");
+    }
+    if let Some(record) = &run.record {
+        let file = write_baseline
+            .as_deref()
+            .expect("recording for --write-baseline");
+        record.write(file)?;
         let _ = writeln!(
             io.err,
             "已把 {} 条问题写入基线 {}；以后用 --baseline {} 只报告新问题。",
-            b.len(),
+            record.len(),
             file.display(),
             file.display()
         );
-        for e in &outcome.file_errors {
-            let _ = write!(io.err, "{}", output::pretty::render_run_error(e, io.color));
-        }
-        return Ok(if outcome.file_errors.is_empty() { 0 } else { 2 });
+        return Ok(if run.failures.is_empty() { 0 } else { 2 });
     }
-    if let Some(file) = baseline {
-        let b = crate::run::baseline::Baseline::load(&file)?;
-        let applied = b.apply(&mut outcome.report.diagnostics);
+    if let Some(b) = &run.baseline {
+        let applied = b.applied();
+        let shown = b.shown_name();
         if applied.known > 0 {
             let _ = writeln!(
                 io.err,
-                "另有 {} 条问题已记录在基线 {} 中，未显示。",
-                applied.known,
-                file.display()
+                "另有 {} 条问题已记录在基线 {shown} 中，未显示。",
+                applied.known
             );
         }
         if applied.gone > 0 {
@@ -202,90 +244,359 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
             );
         }
     }
-    let report = &outcome.report;
-    let rendered = match format {
-        OutputFormat::Pretty if statistics => output::statistics::render(report),
-        OutputFormat::Pretty => output::pretty::render(report, io.color),
-        OutputFormat::Json if statistics => output::json::render_with_statistics(report),
-        OutputFormat::Json => output::json::render(report),
-        OutputFormat::Sarif => {
-            output::sarif::render(report, &setup.reported_rules(report), &outcome.file_errors)
-        }
-        OutputFormat::Github => output::github::render(report),
-        OutputFormat::Junit => output::junit::render(report),
-    };
-    emit(io.out, &rendered);
-    for e in &outcome.file_errors {
-        let _ = write!(io.err, "{}", output::pretty::render_run_error(e, io.color));
-    }
-    if !outcome.file_errors.is_empty() {
+    if !run.failures.is_empty() {
         return Ok(2);
     }
-    Ok(outcome.report.exit_code(setup.max_warnings) as u8)
+    Ok(summary.exit_code(setup.max_warnings))
 }
 
-/// Applies the fixes of every document: writes the files it may write, and replaces each fixed
-/// document by its fixed text so that the report shows what remains. Returns (edits, files).
-fn apply_fixes(
+/// Where the batch starting at `start` ends: at most [`BATCH_FILES`] files and [`BATCH_BYTES`] bytes
+/// (a file larger than that alone). Standard input is a batch of its own.
+fn batch_end(inputs: &[Input], start: usize) -> usize {
+    let mut bytes = 0u64;
+    let mut end = start;
+    while end < inputs.len() && end - start < BATCH_FILES {
+        let size = match &inputs[end] {
+            Input::Stdin => {
+                if end == start {
+                    end += 1;
+                }
+                break;
+            }
+            Input::File { path, .. } => std::fs::metadata(path).map_or(0, |m| m.len()),
+        };
+        if end > start && bytes + size > BATCH_BYTES {
+            break;
+        }
+        bytes += size;
+        end += 1;
+    }
+    end
+}
+
+/// Reads, fixes and (small documents) lints the inputs of a batch on `threads` threads; results
+/// in input order.
+fn work_batch(
     setup: &Setup,
-    reads: &mut [crate::run::setup::Read],
-    errors: &mut Vec<Error>,
-    err: &mut dyn Write,
-) -> (usize, usize) {
-    let (mut edits, mut files) = (0, 0);
-    for r in reads.iter_mut() {
-        let f = crate::run::fix::plan(setup, r);
-        report_skipped(&f, err);
+    batch: &[Input],
+    stdin: Option<&[u8]>,
+    fix: bool,
+    threads: usize,
+) -> Vec<Worked> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(input) = batch.get(i) else {
+                return done;
+            };
+            done.push((i, work_one(setup, input, stdin, fix)));
+        }
+    };
+    let threads = threads.min(batch.len()).max(1);
+    let mut all: Vec<(usize, Worked)> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("a worker thread panicked"))
+                .collect()
+        })
+    };
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, w)| w).collect()
+}
+
+/// One input: read it, apply `--fix`, and lint it when it is small.
+fn work_one(setup: &Setup, input: &Input, stdin: Option<&[u8]>, fix: bool) -> Worked {
+    let loaded = match (input, stdin) {
+        (Input::Stdin, Some(bytes)) => {
+            let format = setup.read_options.format.unwrap_or(input::Format::Txt);
+            input::read_bytes(
+                "<stdin>".to_string(),
+                bytes.to_vec(),
+                format,
+                &setup.read_options,
+                true,
+            )
+        }
+        _ => input::read(input, &setup.read_options, &mut || Ok(Vec::new())),
+    };
+    let mut document = match loaded {
+        Ok(Loaded::Document(d)) => d,
+        Ok(Loaded::Skipped(reason)) => return Worked::Skipped(reason),
+        Err(e) => return Worked::Failed(e),
+    };
+    setup.apply_scenes(&mut document);
+    let mut notes = Vec::new();
+    let mut fixed = 0;
+    let mut write_error = None;
+    if fix {
+        match apply_fix(setup, input, &document, &mut notes) {
+            Ok(Some((next, edits))) => {
+                document = next;
+                fixed = edits;
+            }
+            Ok(None) => {}
+            Err(e) => write_error = Some(e),
+        }
+    }
+    let linter = setup.profile_linter(&setup.profile_of(input));
+    let diagnostics = (document.len() <= SEGMENT)
+        .then(|| setup.lint_range(&document, &linter, 0..document.len()));
+    Worked::Checked(Box::new(Checked {
+        document,
+        linter,
+        diagnostics,
+        notes,
+        fixed,
+        write_error,
+    }))
+}
+
+/// Applies the fixes of one document: writes the file when it may be written, and returns the fixed
+/// document (and the number of edits) so that the report shows what remains.
+fn apply_fix(
+    setup: &Setup,
+    input: &Input,
+    document: &Document,
+    notes: &mut Vec<String>,
+) -> Result<Option<(Document, usize)>, Error> {
+    let f = fix::plan(setup, input, document);
+    notes.extend(skipped_notes(&f));
+    if !f.changed() {
+        return Ok(None);
+    }
+    if matches!(input, Input::Stdin) {
+        notes.push(format!("标准输入无法就地修复（{} 处可修复）。", f.fixed));
+        return Ok(None);
+    }
+    if !fix::writable(f.format) {
+        notes.push(format!(
+            "{}：Excel 工作簿不会被改写，可修复 {} 处：",
+            f.name, f.fixed
+        ));
+        notes.extend(f.changes.iter().map(|c| format!("  {c}")));
+        return Ok(None);
+    }
+    match fix::write_back(&f.path, &f.source, &f.after) {
+        Ok(()) => {}
+        // Not writing is a failure of the run; a fix the file cannot hold is only left undone.
+        Err(e @ Error::Io { .. }) => return Err(e),
+        Err(e) => {
+            notes.push(output::pretty::render_error(&e, false));
+            return Ok(None);
+        }
+    }
+    let mut fixed = crate::text::source::SourceFile::new(f.name.clone(), f.after);
+    if let Some(encoding) = f.source.encoding {
+        fixed = fixed.with_encoding(encoding);
+    }
+    let mut next = input::parse(Arc::new(fixed), f.format)?;
+    setup.apply_scenes(&mut next);
+    Ok(Some((next, f.fixed)))
+}
+
+fn skipped_notes(f: &fix::FileFix) -> Vec<String> {
+    f.skipped
+        .iter()
+        .map(|(line, why)| format!("{}:{line}: {why}", f.name))
+        .collect()
+}
+
+/// The state of a run as its files go by.
+struct Run<'a> {
+    setup: &'a Setup,
+    failures: Vec<Error>,
+    skipped: Vec<Skipped>,
+    empty: Vec<String>,
+    summary: Summary,
+    tally: Tally,
+    baseline: Option<Baseline>,
+    /// `--write-baseline`: the findings are recorded here instead of reported.
+    record: Option<Baseline>,
+    /// (edits, files) written by `--fix`.
+    fixed: (usize, usize),
+    color: bool,
+}
+
+impl Run<'_> {
+    /// A file that could not be checked: said on stderr at once, listed in the report at the end.
+    fn fail(&mut self, e: Error, err: &mut dyn Write) {
+        let _ = write!(err, "{}", output::pretty::render_run_error(&e, self.color));
+        self.failures.push(e);
+    }
+
+    /// Writes the results of a batch in input order.
+    fn emit_batch(
+        &mut self,
+        batch: &[Input],
+        results: Vec<Worked>,
+        mut writer: Option<&mut (dyn Writer + '_)>,
+        threads: usize,
+        err: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        for (input, worked) in batch.iter().zip(results) {
+            let checked = match worked {
+                Worked::Failed(e) => {
+                    self.fail(e, err);
+                    continue;
+                }
+                Worked::Skipped(reason) => {
+                    if let Input::File { path, .. } = input {
+                        self.skipped.push(Skipped {
+                            path: input::display_path(path),
+                            reason,
+                        });
+                    }
+                    continue;
+                }
+                Worked::Checked(c) => c,
+            };
+            let Checked {
+                document,
+                linter,
+                diagnostics,
+                notes,
+                fixed,
+                write_error,
+            } = *checked;
+            for n in &notes {
+                let _ = writeln!(err, "{}", n.trim_end());
+            }
+            if let Some(e) = write_error {
+                self.fail(e, err);
+            }
+            if fixed > 0 {
+                self.fixed.0 += fixed;
+                self.fixed.1 += 1;
+            }
+            self.summary.files += 1;
+            self.summary.phrases += document.len();
+            if document.is_empty() {
+                self.empty.push(document.source.name.to_string());
+            }
+            let mut orphans = self.setup.orphans(&document, &linter.profile).into_iter();
+            let mut pending = orphans.next();
+            let mut segments: Box<dyn Iterator<Item = Vec<Diagnostic>>> = match diagnostics {
+                Some(all) => Box::new(std::iter::once(all)),
+                None => {
+                    let setup = self.setup;
+                    let (document, linter) = (&document, &linter);
+                    Box::new((0..document.len()).step_by(SEGMENT).map(move |start| {
+                        let end = (start + SEGMENT).min(document.len());
+                        lint_parallel(setup, document, linter, start..end, threads)
+                    }))
+                }
+            };
+            for segment in &mut segments {
+                for d in segment {
+                    // Suppression comments before no phrase go where they stand.
+                    while let Some(o) = pending.take_if(|o| o.span.start <= d.span.start) {
+                        self.emit(o, writer.as_deref_mut())?;
+                        pending = orphans.next();
+                    }
+                    self.emit(d, writer.as_deref_mut())?;
+                }
+            }
+            while let Some(o) = pending.take() {
+                self.emit(o, writer.as_deref_mut())?;
+                pending = orphans.next();
+            }
+        }
+        Ok(())
+    }
+
+    /// One finding: through the baseline, into the counts, out to the report (or the new baseline).
+    fn emit(
+        &mut self,
+        d: Diagnostic,
+        writer: Option<&mut (dyn Writer + '_)>,
+    ) -> std::io::Result<()> {
+        if let Some(b) = self.baseline.as_mut()
+            && !b.is_new(&d)
+        {
+            return Ok(());
+        }
+        if let Some(record) = &mut self.record {
+            record.record(&d);
+        }
+        self.summary.count(d.severity);
+        self.tally.add(&d);
+        match writer {
+            Some(w) => w.diagnostic(&d),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Lints a range of a document's phrases on `threads` threads; findings in file order.
+fn lint_parallel(
+    setup: &Setup,
+    document: &Document,
+    linter: &ProfileLinter,
+    range: std::ops::Range<usize>,
+    threads: usize,
+) -> Vec<Diagnostic> {
+    if threads <= 1 || range.len() < 1024 {
+        return setup.lint_range(document, linter, range);
+    }
+    let chunk = range.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let start = range.start + t * chunk;
+                let end = (start + chunk).min(range.end);
+                s.spawn(move || setup.lint_range(document, linter, start..end.max(start)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a lint thread panicked"))
+            .collect()
+    })
+}
+
+/// `--diff`: the fixes each file would get, as a unified diff, without writing; exit 1 when there
+/// is anything to fix.
+fn diff_run(setup: &Setup, inputs: &[Input], run: &mut Run, io: &mut Io) -> Result<u8, Error> {
+    let mut changed = false;
+    for input in inputs {
+        let loaded = input::read(input, &setup.read_options, io.stdin);
+        let mut document = match loaded {
+            Ok(Loaded::Document(d)) => d,
+            Ok(Loaded::Skipped(_)) => continue,
+            Err(e) => {
+                run.fail(e, io.err);
+                continue;
+            }
+        };
+        setup.apply_scenes(&mut document);
+        let f = fix::plan(setup, input, &document);
+        for n in skipped_notes(&f) {
+            let _ = writeln!(io.err, "{n}");
+        }
         if !f.changed() {
             continue;
         }
-        if matches!(r.input, crate::input::Input::Stdin) {
-            let _ = writeln!(err, "标准输入无法就地修复（{} 处可修复）。", f.fixed);
-            continue;
-        }
-        if !crate::run::fix::writable(f.format) {
-            let _ = writeln!(
-                err,
-                "{}：Excel 工作簿不会被改写，可修复 {} 处：",
-                f.name, f.fixed
-            );
+        changed = true;
+        if fix::writable(f.format) {
+            emit(io.out, &fix::diff(&f));
+        } else {
+            // A workbook's text is synthetic: a diff of it means nothing; cells do.
+            let mut s = format!("# {}（Excel 工作簿，不会被改写）\n", f.name);
             for c in &f.changes {
-                let _ = writeln!(err, "  {c}");
+                s.push_str(&format!("#   {c}\n"));
             }
-            continue;
+            emit(io.out, &s);
         }
-        match crate::run::fix::write_back(&f.path, &f.source, &f.after) {
-            Ok(()) => {}
-            // Not writing is a failure of the run; a fix the file cannot hold is only left undone.
-            Err(e @ crate::Error::Io { .. }) => {
-                errors.push(e);
-                continue;
-            }
-            Err(e) => {
-                let _ = write!(err, "{}", output::pretty::render_error(&e, false));
-                continue;
-            }
-        }
-        let mut fixed = crate::text::source::SourceFile::new(f.name.clone(), f.after);
-        if let Some(encoding) = f.source.encoding {
-            fixed = fixed.with_encoding(encoding);
-        }
-        let source = std::sync::Arc::new(fixed);
-        match crate::input::parse(source, f.format) {
-            Ok(mut document) => {
-                r.orphans = setup.prepare(&mut document);
-                r.document = document;
-            }
-            Err(e) => errors.push(e.into()),
-        }
-        edits += f.fixed;
-        files += 1;
     }
-    (edits, files)
-}
-
-fn report_skipped(f: &crate::run::fix::FileFix, err: &mut dyn Write) {
-    for (line, why) in &f.skipped {
-        let _ = writeln!(err, "{}:{line}: {why}", f.name);
-    }
+    Ok(if !run.failures.is_empty() {
+        2
+    } else {
+        u8::from(changed)
+    })
 }

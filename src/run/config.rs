@@ -393,7 +393,7 @@ impl Config {
     pub fn shown_name(&self) -> String {
         self.source
             .as_ref()
-            .map(|s| s.name.clone())
+            .map(|s| s.name.to_string())
             .unwrap_or_else(|| "huashu.yaml".to_string())
     }
 }

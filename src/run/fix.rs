@@ -11,8 +11,8 @@
 use crate::engine::linter::Linter;
 use crate::engine::rules::Fix;
 use crate::error::Error;
-use crate::input::{self, Format, Input};
-use crate::run::setup::{Read, Setup};
+use crate::input::{self, Document, Format, Input};
+use crate::run::setup::Setup;
 use crate::text::phrase::Phrase;
 use crate::text::source::SourceFile;
 use std::io::Write;
@@ -187,7 +187,7 @@ fn widen_removal(chars: &[char], r: Range<usize>) -> Range<usize> {
 /// The fixable edits on one phrase: non-overlapping, in order, suppressed findings left out.
 /// `linter` holds the fixable rules that run on the phrase's file.
 fn phrase_edits(linter: &Linter, phrase: &Phrase) -> Vec<Edit> {
-    let findings = linter.check_phrase(phrase);
+    let findings = linter.check_text(phrase.text, phrase.scene);
     let chars: Vec<char> = phrase.text.chars().collect();
     let mut out: Vec<Edit> = Vec::new();
     for f in findings {
@@ -236,25 +236,25 @@ fn apply_chars(text: &str, edits: &[Edit]) -> String {
 /// One round over a document's text: the new text, edits made, and edits left alone.
 fn round(
     setup: &Setup,
-    read: &Read,
+    input: &Input,
+    doc: &Document,
     skipped: &mut Vec<(usize, String)>,
 ) -> (String, Vec<(Range<usize>, String)>) {
-    let doc = &read.document;
     let text = &doc.source.text;
-    let linter = setup.linter_where(&setup.profile_of(read), |r| {
+    let linter = setup.linter_where(&setup.profile_of(input), |r| {
         matches!(r.fix(), Some(Fix::Safe | Fix::Remove))
     });
     // Source edits (byte range, new bytes) and the text each phrase should read afterwards.
     let mut source_edits: Vec<(Range<usize>, String)> = Vec::new();
-    let mut expected = Vec::with_capacity(doc.phrases.len());
-    for phrase in &doc.phrases {
-        let edits = phrase_edits(&linter, phrase);
+    let mut expected: Vec<String> = Vec::with_capacity(doc.len());
+    for phrase in doc.phrases() {
+        let edits = phrase_edits(&linter, &phrase);
         if edits.is_empty() {
-            expected.push(phrase.text.clone());
+            expected.push(phrase.text.to_string());
             continue;
         }
-        let line = doc.source.position(phrase.source_range(0..1).start).line;
-        let context = Context::of(doc.format, text, phrase);
+        let line = doc.source.position(phrase.start()).line;
+        let context = Context::of(doc.format, text, &phrase);
         let mut kept = Vec::new();
         for e in edits {
             let original: String = phrase
@@ -284,12 +284,12 @@ fn round(
             source_edits.push((range.start..range.start + raw.len(), new));
             kept.push(e);
         }
-        let fixed = apply_chars(&phrase.text, &kept);
+        let fixed = apply_chars(phrase.text, &kept);
         if fixed.trim().is_empty() {
             // Deleting everything would drop the phrase (and shift the phrases after it).
             source_edits.truncate(source_edits.len() - kept.len());
             skipped.push((line, "删除后话术为空，未自动修改".to_string()));
-            expected.push(phrase.text.clone());
+            expected.push(phrase.text.to_string());
             continue;
         }
         expected.push(fixed.trim().to_string());
@@ -314,7 +314,7 @@ fn round(
     let check = Arc::new(SourceFile::new(doc.source.name.clone(), out.clone()));
     let reread: Option<Vec<String>> = input::parse(check, doc.format)
         .ok()
-        .map(|d| d.phrases.into_iter().map(|p| p.text).collect());
+        .map(|d| d.phrases().map(|p| p.text.to_string()).collect());
     if reread.as_ref() != Some(&expected) {
         skipped.push((
             1,
@@ -326,22 +326,22 @@ fn round(
 }
 
 /// Works out the fixes of one document, round after round, in memory.
-pub fn plan(setup: &Setup, read: &Read) -> FileFix {
-    let (path, name) = match &read.input {
+pub fn plan(setup: &Setup, input: &Input, document: &Document) -> FileFix {
+    let (path, name) = match input {
         Input::File { path, .. } => (path.clone(), input::display_path(path)),
         Input::Stdin => (PathBuf::from("-"), "<stdin>".to_string()),
     };
-    let before = read.document.source.text.clone();
+    let before = document.source.text.clone();
     let mut fixed = 0;
     let mut skipped = Vec::new();
-    let mut current: Option<Read> = None;
+    let mut current: Option<Document> = None;
     let mut settled = false;
     let mut after = before.clone();
     let mut changes = Vec::new();
     for _ in 0..MAX_ROUNDS {
-        let r = current.as_ref().unwrap_or(read);
+        let doc = current.as_ref().unwrap_or(document);
         let mut round_skipped = Vec::new();
-        let (text, edits) = round(setup, r, &mut round_skipped);
+        let (text, edits) = round(setup, input, doc, &mut round_skipped);
         let n = edits.len();
         // Only the last round's leftovers matter: earlier ones may have been fixed since.
         skipped = round_skipped;
@@ -351,9 +351,9 @@ pub fn plan(setup: &Setup, read: &Read) -> FileFix {
         }
         fixed += n;
         after = text.clone();
-        if !writable(read.document.format) {
+        if !writable(document.format) {
             // What a workbook would change is listed by cell; it is never written, so no second round.
-            let source = &read.document.source;
+            let source = &document.source;
             changes = edits
                 .iter()
                 .map(|(r, new)| {
@@ -368,15 +368,11 @@ pub fn plan(setup: &Setup, read: &Read) -> FileFix {
             break;
         }
         let source = Arc::new(SourceFile::new(name.clone(), text));
-        let Ok(mut document) = input::parse(source, read.document.format) else {
+        let Ok(mut next) = input::parse(source, document.format) else {
             break;
         };
-        let orphans = setup.prepare(&mut document);
-        current = Some(Read {
-            input: read.input.clone(),
-            document,
-            orphans,
-        });
+        setup.apply_scenes(&mut next);
+        current = Some(next);
     }
     if !settled {
         // Fixes that keep feeding each other would not be idempotent: write nothing.
@@ -389,9 +385,9 @@ pub fn plan(setup: &Setup, read: &Read) -> FileFix {
     }
     FileFix {
         path,
-        format: read.document.format,
+        format: document.format,
         name,
-        source: read.document.source.clone(),
+        source: document.source.clone(),
         before,
         after,
         fixed,

@@ -6,21 +6,17 @@ use crate::engine::linter::Linter;
 use crate::engine::rules::{Kind, Level};
 use crate::engine::{self, RuleSelection};
 use crate::error::{Error, LocatedError};
-use crate::input::suppression::{self, CommentStyle};
-use crate::input::{self, Document, Format, Input};
-use crate::report::diagnostic;
-use crate::report::diagnostic::Diagnostic;
-use crate::run::check::{self, Outcome};
+use crate::input::{self, Document, Input};
+use crate::report::diagnostic::{self, Diagnostic, RuleNames};
 use crate::run::config::{self, Config, Item, LocatedOrUsage};
 use crate::run::suppress;
 use crate::text::normalize::normalize_str;
-use crate::text::phrase::Allow;
 use crate::text::scene::Scene;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The level of every rule in one file: the linter's rules by index, then [`suppress::META`];
 /// `None` where the rule is off.
@@ -51,15 +47,15 @@ pub struct Setup {
     pub max_warnings: Option<usize>,
     /// `--input-format` and `--encoding`.
     pub read_options: input::ReadOptions,
-    /// Files skipped while reading (binary files met in directories, unknown formats).
-    skipped: std::sync::atomic::AtomicUsize,
+    /// One linter per distinct profile met so far.
+    linters: Mutex<Vec<(Profile, Arc<ProfileLinter>)>>,
 }
 
-/// A document with the suppressions in it that stand before no phrase.
-pub struct Read {
-    pub input: Input,
-    pub document: Document,
-    pub orphans: Vec<Allow>,
+/// The rules that run on a file, at its levels, with the names its findings carry.
+pub struct ProfileLinter {
+    pub linter: Linter,
+    pub names: RuleNames,
+    pub profile: Profile,
 }
 
 fn strings(items: &[Item]) -> Vec<String> {
@@ -233,7 +229,7 @@ impl Setup {
             builtin_known: OnceLock::new(),
             max_warnings,
             read_options: input::ReadOptions::default(),
-            skipped: std::sync::atomic::AtomicUsize::new(0),
+            linters: Mutex::new(Vec::new()),
             config: CliMerged { select, ignore }.into_config(config),
         })
     }
@@ -270,6 +266,11 @@ impl Setup {
         if matching.is_empty() {
             return self.base.clone();
         }
+        self.profile_with(&matching)
+    }
+
+    /// The profile under some overrides, applied in order over the config's top level.
+    fn profile_with(&self, matching: &[&CompiledOverride]) -> Profile {
         let mut select = self.config.select.iter().map(|i| i.value.clone()).collect();
         let mut ignore: Vec<String> = strings(&self.config.ignore);
         let mut levels: Vec<(String, Option<Level>)> = self
@@ -278,7 +279,7 @@ impl Setup {
             .iter()
             .map(|(i, l)| (i.value.clone(), *l))
             .collect();
-        for o in matching {
+        for o in matching.iter() {
             if !o.select.is_empty() {
                 select = o.select.clone();
             }
@@ -313,26 +314,39 @@ impl Setup {
         Linter::new(rules)
     }
 
-    /// The rules a report describes (SARIF's rule list): those that run at the top level, at its
-    /// levels, plus any an override turned on that has findings.
-    pub fn reported_rules(
-        &self,
-        report: &crate::report::Report,
-    ) -> Vec<crate::engine::rules::Rule> {
+    /// The rules a report describes (SARIF's rule list): every rule that runs at the top level, at
+    /// its level there, and every rule an override turns on, at its own level.
+    pub fn reported_rules(&self) -> Vec<crate::engine::rules::Rule> {
         let mut rules = self.linter_for(&self.base).rules;
-        for d in &report.diagnostics {
-            if !rules.iter().any(|r| r.id == d.rule)
-                && let Some(r) = self.linter.rules.iter().find(|r| r.id == d.rule)
+        let mut on_somewhere: Vec<bool> = vec![false; self.linter.rules.len()];
+        for profile in self.override_profiles() {
+            for (i, l) in profile
+                .levels
+                .iter()
+                .take(self.linter.rules.len())
+                .enumerate()
             {
+                on_somewhere[i] |= l.is_some();
+            }
+        }
+        for (i, r) in self.linter.rules.iter().enumerate() {
+            if on_somewhere[i] && !rules.iter().any(|x| x.id == r.id) {
                 rules.push(r.clone());
             }
         }
         rules
     }
 
-    /// The profile of a read document.
-    pub fn profile_of(&self, read: &Read) -> Profile {
-        match &read.input {
+    /// The profile each override gives on its own (on top of the config's top level).
+    fn override_profiles(&self) -> Vec<Profile> {
+        (0..self.overrides.len())
+            .map(|i| self.profile_with(&[&self.overrides[i]]))
+            .collect()
+    }
+
+    /// The profile of a file: `None` for standard input.
+    pub fn profile_of(&self, input: &Input) -> Profile {
+        match input {
             Input::File { path, .. } => self.profile_for(Some(path)),
             Input::Stdin => self.profile_for(None),
         }
@@ -363,99 +377,67 @@ impl Setup {
             .any(|((id, pack, _), l)| (id == name || pack == name) && l.is_some())
     }
 
-    /// Expands paths into inputs, leaving out excluded files and config files (a config is YAML, but
-    /// never a phrasebook).
-    pub fn inputs(&self, paths: &[PathBuf]) -> Result<Vec<Input>, Error> {
-        let collected = input::collect_with(paths, &self.read_options)?;
-        self.skipped
-            .fetch_add(collected.skipped, std::sync::atomic::Ordering::Relaxed);
-        Ok(collected
-            .inputs
-            .into_iter()
-            .filter(|i| match i {
-                Input::File { path, .. } => {
-                    let is_config = path
-                        .file_name()
-                        .is_some_and(|n| config::NAMES.iter().any(|c| n == *c));
-                    !is_config && !self.excluded(path)
-                }
-                Input::Stdin => true,
-            })
-            .collect())
+    /// Applies the config's `scenes` keywords to a document's groups. Only an inferred scene is
+    /// replaced: a YAML group's explicit `scene:` stays.
+    pub fn apply_scenes(&self, document: &mut Document) {
+        if self.config.scenes.is_empty() {
+            return;
+        }
+        for g in document.groups_mut() {
+            if g.scene != Scene::infer(&g.name) {
+                continue;
+            }
+            let name = normalize_str(&g.name);
+            if let Some((_, scene)) = self
+                .config
+                .scenes
+                .iter()
+                .find(|(k, _)| name.contains(&normalize_str(k)))
+            {
+                g.scene = *scene;
+            }
+        }
     }
 
-    /// Reads one input and applies what the config adds to a document: scene keywords and comment
-    /// suppressions.
-    pub fn read(
+    /// The linter of a profile, compiled rules shared, with the names its findings carry; made once
+    /// per distinct profile (few: the combinations of overrides that match files).
+    pub fn profile_linter(&self, profile: &Profile) -> Arc<ProfileLinter> {
+        let mut cache = self.linters.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, l)) = cache.iter().find(|(p, _)| p == profile) {
+            return l.clone();
+        }
+        let linter = self.linter_for(profile);
+        let made = Arc::new(ProfileLinter {
+            names: RuleNames::of(&linter),
+            linter,
+            profile: profile.clone(),
+        });
+        cache.push((profile.clone(), made.clone()));
+        made
+    }
+
+    /// The findings on phrases `range` of a document, in file order, after suppressions. The
+    /// suppressions that stand before no phrase are the caller's (see [`Setup::orphans`]).
+    pub fn lint_range(
         &self,
-        input: &Input,
-        stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
-    ) -> Result<Option<Read>, Error> {
-        let Some(mut document) = input::read(input, &self.read_options, stdin)? else {
-            self.skipped
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            return Ok(None);
-        };
-        let orphans = self.prepare(&mut document);
-        Ok(Some(Read {
-            input: input.clone(),
-            document,
-            orphans,
-        }))
-    }
-
-    /// Scene keywords and comment suppressions for a freshly parsed document; returns the orphaned
-    /// suppressions.
-    pub fn prepare(&self, document: &mut Document) -> Vec<Allow> {
-        if !self.config.scenes.is_empty() {
-            for p in &mut document.phrases {
-                let Some(group) = &p.group else { continue };
-                // Only an inferred scene is replaced: a YAML group's explicit `scene:` stays.
-                if p.scene != Scene::infer(group) {
-                    continue;
-                }
-                let name = normalize_str(group);
-                if let Some((_, scene)) = self
-                    .config
-                    .scenes
-                    .iter()
-                    .find(|(k, _)| name.contains(&normalize_str(k)))
-                {
-                    p.scene = *scene;
-                }
-            }
-        }
-        match comment_style(document.format) {
-            Some(style) => {
-                suppression::attach_comments(&document.source.text, &mut document.phrases, style)
-            }
-            None => Vec::new(),
-        }
-    }
-
-    /// The findings on documents, each with its file's profile, after suppressions.
-    pub fn lint(&self, reads: &[Read]) -> Vec<Diagnostic> {
-        let profiles: Vec<Profile> = reads.iter().map(|r| self.profile_of(r)).collect();
-        // One linter per distinct profile (few: the combinations of overrides that match files).
-        let mut distinct: Vec<(&Profile, Linter)> = Vec::new();
-        let linter_of: Vec<usize> = profiles
-            .iter()
-            .map(|p| match distinct.iter().position(|(q, _)| *q == p) {
-                Some(i) => i,
-                None => {
-                    distinct.push((p, self.linter_for(p)));
-                    distinct.len() - 1
-                }
-            })
-            .collect();
-        // lint_documents_with takes documents by slice; borrow them out of the reads.
-        let documents: Vec<&Document> = reads.iter().map(|r| &r.document).collect();
+        document: &Document,
+        linter: &ProfileLinter,
+        range: std::ops::Range<usize>,
+    ) -> Vec<Diagnostic> {
         let n = self.linter.rules.len();
         let known = |s: &str| self.is_known(s);
-        let mut out = check::lint_documents_with(&documents, |i, source, phrase, out| {
-            let profile = &profiles[i];
-            let mut found = Vec::new();
-            diagnostic::place(&distinct[linter_of[i]].1, source, phrase, &mut found);
+        let profile = &linter.profile;
+        let mut out = Vec::new();
+        let mut found = Vec::new();
+        for i in range {
+            let phrase = document.phrase(i);
+            diagnostic::place(
+                &linter.linter,
+                &linter.names,
+                &document.source,
+                &phrase,
+                &mut found,
+            );
             if !phrase.allow.is_empty() {
                 let enabled = |s: &str| self.enabled_in(profile, s);
                 let ctx = suppress::Context {
@@ -464,56 +446,26 @@ impl Setup {
                     unused: profile.levels[n],
                     invalid: profile.levels[n + 1],
                 };
-                suppress::apply(source, phrase, &mut found, &ctx);
+                suppress::apply(&document.source, &phrase, &mut found, &ctx);
             }
+            // A phrase's findings by position (suppression findings point at the comment before it).
+            found.sort_by_key(|d| d.span.start);
             out.append(&mut found);
-        });
-        let mut orphans = false;
-        for (r, profile) in reads.iter().zip(&profiles) {
-            if let Some(level) = profile.levels[n] {
-                for a in &r.orphans {
-                    out.push(suppress::orphan(&r.document.source, a, level));
-                    orphans = true;
-                }
-            }
-        }
-        if orphans {
-            out.sort_by(|a, b| {
-                (a.path.as_str(), a.line, a.column).cmp(&(b.path.as_str(), b.line, b.column))
-            });
         }
         out
     }
 
-    /// Reads every input; a file that cannot be read or parsed is kept as an error and does not stop
-    /// the others.
-    pub fn read_all(
-        &self,
-        paths: &[PathBuf],
-        stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
-    ) -> Result<(Vec<Read>, Vec<Error>), Error> {
-        let mut reads = Vec::new();
-        let mut errors = Vec::new();
-        for input in self.inputs(paths)? {
-            match self.read(&input, stdin) {
-                Ok(Some(r)) => reads.push(r),
-                Ok(None) => {}
-                Err(e) => errors.push(e),
-            }
+    /// The findings for a document's suppression comments that stand before no phrase.
+    pub fn orphans(&self, document: &Document, profile: &Profile) -> Vec<Diagnostic> {
+        let n = self.linter.rules.len();
+        match profile.levels[n] {
+            Some(level) => document
+                .orphans
+                .iter()
+                .map(|a| suppress::orphan(&document.source, a, level))
+                .collect(),
+            None => Vec::new(),
         }
-        Ok((reads, errors))
-    }
-
-    pub fn outcome(&self, reads: &[Read], file_errors: Vec<Error>) -> Outcome {
-        let mut outcome = Outcome {
-            file_errors,
-            ..Outcome::default()
-        };
-        outcome.report.files = reads.len();
-        outcome.report.skipped = self.skipped.load(std::sync::atomic::Ordering::Relaxed);
-        outcome.report.phrases = reads.iter().map(|r| r.document.phrases.len()).sum();
-        outcome.report.diagnostics = self.lint(reads);
-        outcome
     }
 
     /// The effective configuration as YAML, for `huashu config`.
@@ -584,17 +536,6 @@ fn levels_inline(levels: &[(Item, Option<Level>)], q: &dyn Fn(&str) -> String) -
         .map(|(i, l)| format!("{}: {}", q(&i.value), l.map_or("off", |l| l.as_str())))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The formats whose suppressions are comment lines before the phrase.
-fn comment_style(format: Format) -> Option<CommentStyle> {
-    match format {
-        Format::Txt => Some(CommentStyle::Hash),
-        Format::Md => Some(CommentStyle::Html),
-        Format::Yaml | Format::Json | Format::Csv | Format::Tsv | Format::Xlsx | Format::Xls => {
-            None
-        }
-    }
 }
 
 /// The command line's select and ignore folded into the config, so `huashu config` shows what runs.

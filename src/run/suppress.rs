@@ -51,7 +51,7 @@ pub fn apply(
     ctx: &Context,
 ) {
     let mut meta = Vec::new();
-    for allow in &phrase.allow {
+    for allow in phrase.allow {
         let rule = allow.rule.as_str();
         // An invalid suppression is reported (when that check runs) and silences nothing.
         let invalid = if rule.is_empty() {
@@ -77,7 +77,7 @@ pub fn apply(
             continue;
         }
         let before = found.len();
-        found.retain(|d| d.rule != rule && pack_of(&d.rule) != rule);
+        found.retain(|d| &*d.rule != rule && pack_of(&d.rule) != rule);
         // A rule that does not run here (deselected, or not for this file) may well fire elsewhere.
         if found.len() == before
             && (ctx.enabled)(rule)
@@ -121,24 +121,25 @@ fn meta_diagnostic(
     let start = source.position(span.start);
     let end = source.position(span.end);
     Diagnostic {
-        rule: rule.to_string(),
+        rule: Arc::from(rule),
         severity,
         path: source.name.clone(),
         line: start.line,
         column: start.column,
         end_line: end.line,
         end_column: end.column,
-        message,
+        message: Arc::from(message),
         matched: source.text[span.clone()].to_string(),
-        phrase: Arc::from(phrase.map_or("", |p| p.text.as_str())),
-        group: phrase.and_then(|p| p.group.clone()),
+        phrase: Arc::from(phrase.map_or("", |p| p.text)),
+        group: phrase.and_then(|p| p.group.map(|g| g.name.clone())),
         scene: phrase.map_or(Scene::Common, |p| p.scene),
         suggestions: Vec::new(),
-        quick_code: phrase.and_then(|p| p.code.clone()),
+        quick_code: phrase.and_then(|p| p.code.cloned()),
         fix: None,
         encoding: source.encoding.map(|e| e.name()),
-        sheet: source.cell_at(span.start).map(|c| c.sheet.to_string()),
+        sheet: source.cell_at(span.start).map(|c| c.sheet.clone()),
         cell: source.cell_at(span.start).map(|c| c.reference()),
+        related: Vec::new(),
         span,
         source: source.clone(),
     }

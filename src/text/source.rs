@@ -8,7 +8,7 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as the user gave it (or as found while walking), shown in every report.
-    pub name: String,
+    pub name: Arc<str>,
     pub text: String,
     /// How the file's bytes were decoded; `None` for workbooks, whose text is synthetic.
     pub encoding: Option<TextEncoding>,
@@ -54,7 +54,7 @@ pub struct Position {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: String) -> Self {
+    pub fn new(name: impl Into<Arc<str>>, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
@@ -73,7 +73,7 @@ impl SourceFile {
     }
 
     /// A workbook's synthetic text and the cells it is made of (sorted by `start`, not overlapping).
-    pub fn with_cells(name: impl Into<String>, text: String, cells: Vec<CellSpan>) -> Self {
+    pub fn with_cells(name: impl Into<Arc<str>>, text: String, cells: Vec<CellSpan>) -> Self {
         let mut f = SourceFile::new(name, text);
         f.cells = cells;
         f
@@ -162,7 +162,7 @@ impl SourceFile {
             to
         };
         MietteSpanContents::new_named(
-            self.name.clone(),
+            self.name.to_string(),
             &self.text.as_bytes()[from..to],
             (from, to - from).into(),
             line,
@@ -250,7 +250,7 @@ impl SourceCode for SourceFile {
         // miette prints this column in its header; count characters, as every other column here does.
         let column = self.text[line_start..start].chars().count();
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.name.to_string(),
             &self.text.as_bytes()[data_start..data_end],
             (data_start, data_end - data_start).into(),
             first,
