@@ -1,11 +1,11 @@
 //! `huashu check`, the whole run in one place: paths → files → phrases → diagnostics → report, with
 //! fixes, baselines and the exit code.
 //!
-//! The run streams. Files are taken in batches: the files of a batch are read, fixed and linted on
-//! all cores at once, then their findings are written in file order before the next batch starts,
-//! so memory holds one batch, not the library. A file too large to lint in one piece is linted in
-//! segments of phrases, each segment on all cores, and written segment by segment. Output order is
-//! always file order, then position, whatever the number of cores.
+//! The run streams. A pool of workers, one per core, reads, fixes and lints files a little ahead of
+//! the one being written, within a bound of files and bytes, so memory holds a few files, not the
+//! library. A file too large to lint in one piece is linted in segments of phrases, each segment
+//! split over the workers, and written segment by segment. Output order is always path order, then
+//! position, whatever the number of cores.
 
 use crate::RuleSelection;
 use crate::error::Error;
@@ -15,12 +15,12 @@ use crate::report::statistics::Tally;
 use crate::report::{self as output, End, Failure, OutputFormat, Summary, Writer};
 use crate::run::baseline::Baseline;
 use crate::run::fix;
+use crate::run::pool::{self, Pool, Ticket};
 use crate::run::setup::{ProfileLinter, Setup};
 use crate::run::{ConfigChoice, Io, emit};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The options of `huashu check`.
 #[derive(Debug, Clone)]
@@ -38,13 +38,26 @@ pub struct CheckArgs {
     pub encoding: Option<String>,
 }
 
-/// Files of a batch read at once, at most: enough to keep every core busy on small files.
-const BATCH_FILES: usize = 64;
-/// Bytes of a batch, at most (a larger file is a batch of its own): what memory holds at once.
-const BATCH_BYTES: u64 = 32 << 20;
+/// Files read ahead of the one being written, at most, per worker: enough to keep every core busy
+/// on small files.
+const AHEAD_FILES: usize = 8;
+/// Bytes of the files read ahead, at most (a larger file is read alone): what memory holds at once.
+const AHEAD_BYTES: u64 = 32 << 20;
 /// A document with more phrases than this is linted in segments on all cores by the run, rather
 /// than whole by the worker that read it.
 const SEGMENT: usize = 16_384;
+
+/// Work for the pool: read (and fix, and lint a small document) one input, or lint part of a large
+/// document.
+enum Job<'a> {
+    Read(&'a Input, Option<Arc<[u8]>>),
+    Lint(Arc<Document>, Arc<ProfileLinter>, std::ops::Range<usize>),
+}
+
+enum Done {
+    Read(Worked),
+    Lint(Vec<Diagnostic>),
+}
 
 /// What a worker made of one input.
 enum Worked {
@@ -152,29 +165,52 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
-    let mut next = 0;
-    let written = loop {
-        if next >= inputs.len() {
-            break Ok(());
-        }
-        let end = batch_end(&inputs, next);
-        let batch = &inputs[next..end];
-        next = end;
-        // Standard input is read here, by the one thread that may.
-        let stdin_bytes: Option<Vec<u8>> = if batch.contains(&Input::Stdin) {
-            Some((io.stdin)().map_err(|source| Error::Io {
-                path: "<stdin>".into(),
-                source,
-            }))
-            .map(|r| r.unwrap_or_default())
-        } else {
-            None
-        };
-        let results = work_batch(&setup, batch, stdin_bytes.as_deref(), fix, threads);
-        if let Err(e) = run.emit_batch(batch, results, writer.as_deref_mut(), threads, io.err) {
-            break Err(e);
+    let work = |job: Job| match job {
+        Job::Read(input, stdin) => Done::Read(work_one(&setup, input, stdin.as_deref(), fix)),
+        Job::Lint(document, linter, range) => {
+            Done::Lint(setup.lint_range(&document, &linter, range))
         }
     };
+    let written = pool::with_pool(threads, &work, |pool| {
+        let mut ahead: std::collections::VecDeque<(usize, u64, Ticket)> = Default::default();
+        let mut next = 0;
+        loop {
+            // Keep the workers busy reading ahead, within bounds, while the front file is written.
+            while next < inputs.len() {
+                let bytes: u64 = ahead.iter().map(|(_, b, _)| b).sum();
+                let size = match &inputs[next] {
+                    Input::File { path, .. } => std::fs::metadata(path).map_or(0, |m| m.len()),
+                    Input::Stdin => 0,
+                };
+                if !ahead.is_empty()
+                    && (ahead.len() >= AHEAD_FILES * threads || bytes + size > AHEAD_BYTES)
+                {
+                    break;
+                }
+                // Standard input is read here, by the one thread that may.
+                let stdin: Option<Arc<[u8]>> = match inputs[next] {
+                    Input::Stdin => Some(Arc::from((io.stdin)().unwrap_or_default())),
+                    Input::File { .. } => None,
+                };
+                ahead.push_back((next, size, pool.submit(Job::Read(&inputs[next], stdin))));
+                next += 1;
+            }
+            let Some((i, _, ticket)) = ahead.pop_front() else {
+                return Ok(());
+            };
+            let Done::Read(worked) = pool.wait(ticket) else {
+                unreachable!("a read job answers with a read");
+            };
+            run.emit_file(
+                &inputs[i],
+                worked,
+                writer.as_deref_mut(),
+                pool,
+                threads,
+                io.err,
+            )?;
+        }
+    });
     let stats = statistics.then(|| run.tally.statistics());
     let failures: Vec<Failure> = run.failures.iter().map(Failure::of).collect();
     let mut summary = run.summary;
@@ -248,66 +284,6 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         return Ok(2);
     }
     Ok(summary.exit_code(setup.max_warnings))
-}
-
-/// Where the batch starting at `start` ends: at most [`BATCH_FILES`] files and [`BATCH_BYTES`] bytes
-/// (a file larger than that alone). Standard input is a batch of its own.
-fn batch_end(inputs: &[Input], start: usize) -> usize {
-    let mut bytes = 0u64;
-    let mut end = start;
-    while end < inputs.len() && end - start < BATCH_FILES {
-        let size = match &inputs[end] {
-            Input::Stdin => {
-                if end == start {
-                    end += 1;
-                }
-                break;
-            }
-            Input::File { path, .. } => std::fs::metadata(path).map_or(0, |m| m.len()),
-        };
-        if end > start && bytes + size > BATCH_BYTES {
-            break;
-        }
-        bytes += size;
-        end += 1;
-    }
-    end
-}
-
-/// Reads, fixes and (small documents) lints the inputs of a batch on `threads` threads; results
-/// in input order.
-fn work_batch(
-    setup: &Setup,
-    batch: &[Input],
-    stdin: Option<&[u8]>,
-    fix: bool,
-    threads: usize,
-) -> Vec<Worked> {
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(input) = batch.get(i) else {
-                return done;
-            };
-            done.push((i, work_one(setup, input, stdin, fix)));
-        }
-    };
-    let threads = threads.min(batch.len()).max(1);
-    let mut all: Vec<(usize, Worked)> = if threads == 1 {
-        work()
-    } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("a worker thread panicked"))
-                .collect()
-        })
-    };
-    all.sort_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, w)| w).collect()
 }
 
 /// One input: read it, apply `--fix`, and lint it when it is small.
@@ -430,82 +406,106 @@ impl Run<'_> {
         self.failures.push(e);
     }
 
-    /// Writes the results of a batch in input order.
-    fn emit_batch(
+    /// Writes what a worker made of one input.
+    fn emit_file(
         &mut self,
-        batch: &[Input],
-        results: Vec<Worked>,
+        input: &Input,
+        worked: Worked,
         mut writer: Option<&mut (dyn Writer + '_)>,
+        pool: &mut Pool<Job, Done>,
         threads: usize,
         err: &mut dyn Write,
     ) -> std::io::Result<()> {
-        for (input, worked) in batch.iter().zip(results) {
-            let checked = match worked {
-                Worked::Failed(e) => {
-                    self.fail(e, err);
-                    continue;
-                }
-                Worked::Skipped(reason) => {
-                    if let Input::File { path, .. } = input {
-                        self.skipped.push(Skipped {
-                            path: input::display_path(path),
-                            reason,
-                        });
-                    }
-                    continue;
-                }
-                Worked::Checked(c) => c,
-            };
-            let Checked {
-                document,
-                linter,
-                diagnostics,
-                notes,
-                fixed,
-                write_error,
-            } = *checked;
-            for n in &notes {
-                let _ = writeln!(err, "{}", n.trim_end());
-            }
-            if let Some(e) = write_error {
+        let checked = match worked {
+            Worked::Failed(e) => {
                 self.fail(e, err);
+                return Ok(());
             }
-            if fixed > 0 {
-                self.fixed.0 += fixed;
-                self.fixed.1 += 1;
-            }
-            self.summary.files += 1;
-            self.summary.phrases += document.len();
-            if document.is_empty() {
-                self.empty.push(document.source.name.to_string());
-            }
-            let mut orphans = self.setup.orphans(&document, &linter.profile).into_iter();
-            let mut pending = orphans.next();
-            let mut segments: Box<dyn Iterator<Item = Vec<Diagnostic>>> = match diagnostics {
-                Some(all) => Box::new(std::iter::once(all)),
-                None => {
-                    let setup = self.setup;
-                    let (document, linter) = (&document, &linter);
-                    Box::new((0..document.len()).step_by(SEGMENT).map(move |start| {
-                        let end = (start + SEGMENT).min(document.len());
-                        lint_parallel(setup, document, linter, start..end, threads)
-                    }))
+            Worked::Skipped(reason) => {
+                if let Input::File { path, .. } = input {
+                    self.skipped.push(Skipped {
+                        path: input::display_path(path),
+                        reason,
+                    });
                 }
-            };
-            for segment in &mut segments {
-                for d in segment {
-                    // Suppression comments before no phrase go where they stand.
-                    while let Some(o) = pending.take_if(|o| o.span.start <= d.span.start) {
-                        self.emit(o, writer.as_deref_mut())?;
-                        pending = orphans.next();
+                return Ok(());
+            }
+            Worked::Checked(c) => c,
+        };
+        let Checked {
+            document,
+            linter,
+            diagnostics,
+            notes,
+            fixed,
+            write_error,
+        } = *checked;
+        for n in &notes {
+            let _ = writeln!(err, "{}", n.trim_end());
+        }
+        if let Some(e) = write_error {
+            self.fail(e, err);
+        }
+        if fixed > 0 {
+            self.fixed.0 += fixed;
+            self.fixed.1 += 1;
+        }
+        self.summary.files += 1;
+        self.summary.phrases += document.len();
+        if document.is_empty() {
+            self.empty.push(document.source.name.to_string());
+        }
+        let mut orphans = self
+            .setup
+            .orphans(&document, &linter.profile)
+            .into_iter()
+            .peekable();
+        let mut emit_all = |run: &mut Self, found: Vec<Diagnostic>| -> std::io::Result<()> {
+            for d in found {
+                // Suppression comments before no phrase go where they stand.
+                while let Some(o) = orphans.next_if(|o| o.span.start <= d.span.start) {
+                    run.emit(o, writer.as_deref_mut())?;
+                }
+                run.emit(d, writer.as_deref_mut())?;
+            }
+            Ok(())
+        };
+        match diagnostics {
+            Some(found) => emit_all(self, found)?,
+            None => {
+                // A large document: segments of phrases, each split over the workers, one segment
+                // linted ahead while the one before it is written.
+                let document = Arc::new(document);
+                let len = document.len();
+                let submit = |pool: &mut Pool<Job, Done>, start: usize| -> Vec<Ticket> {
+                    let end = (start + SEGMENT).min(len);
+                    let part = (end - start).div_ceil(threads.max(1)).max(1);
+                    (start..end)
+                        .step_by(part)
+                        .map(|from| {
+                            let to = (from + part).min(end);
+                            pool.submit(Job::Lint(document.clone(), linter.clone(), from..to))
+                        })
+                        .collect()
+                };
+                let mut current = submit(pool, 0);
+                let mut start = 0;
+                while start < len {
+                    let following = start + SEGMENT;
+                    let upcoming = (following < len).then(|| submit(pool, following));
+                    for t in current {
+                        let Done::Lint(found) = pool.wait(t) else {
+                            unreachable!("a lint job answers with findings");
+                        };
+                        emit_all(self, found)?;
                     }
-                    self.emit(d, writer.as_deref_mut())?;
+                    current = upcoming.unwrap_or_default();
+                    start = following;
                 }
             }
-            while let Some(o) = pending.take() {
-                self.emit(o, writer.as_deref_mut())?;
-                pending = orphans.next();
-            }
+        }
+        for o in orphans {
+            self.emit(o, writer.as_deref_mut())?;
         }
         Ok(())
     }
@@ -531,33 +531,6 @@ impl Run<'_> {
             None => Ok(()),
         }
     }
-}
-
-/// Lints a range of a document's phrases on `threads` threads; findings in file order.
-fn lint_parallel(
-    setup: &Setup,
-    document: &Document,
-    linter: &ProfileLinter,
-    range: std::ops::Range<usize>,
-    threads: usize,
-) -> Vec<Diagnostic> {
-    if threads <= 1 || range.len() < 1024 {
-        return setup.lint_range(document, linter, range);
-    }
-    let chunk = range.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let start = range.start + t * chunk;
-                let end = (start + chunk).min(range.end);
-                s.spawn(move || setup.lint_range(document, linter, start..end.max(start)))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a lint thread panicked"))
-            .collect()
-    })
 }
 
 /// `--diff`: the fixes each file would get, as a unified diff, without writing; exit 1 when there
