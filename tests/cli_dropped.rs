@@ -104,6 +104,28 @@ fn a_dropped_folder_gets_its_report_beside_it_and_never_reads_a_report() {
 }
 
 #[test]
+fn uses_the_config_beside_the_files_not_the_one_where_it_runs() {
+    let dir = common::project::<&str>(
+        &[],
+        &[
+            ("店铺/话术/a.txt", BAD),
+            ("店铺/huashu.yaml", "ignore: [etiquette/dont-know]\n"),
+            // Where huashu happens to start: a config here would be a usage error (exit 2).
+            ("elsewhere/huashu.yaml", "select: [nothing/at-all]\n"),
+        ],
+    );
+    let elsewhere = dir.path().join("elsewhere");
+    let file = dir.path().join("店铺/话术/a.txt");
+    let (code, stdout, stderr) = run(huashu(&elsewhere).arg(&file));
+    assert_eq!(code, 0, "the shop's config applies: {stdout}{stderr}");
+    assert!(stdout.contains("没有发现问题"), "{stdout}");
+    // Without a config beside the files, none is used, wherever huashu runs.
+    std::fs::remove_file(dir.path().join("店铺/huashu.yaml")).unwrap();
+    let (code, stdout, stderr) = run(huashu(&elsewhere).arg(&file));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+}
+
+#[test]
 fn never_waits_for_enter_when_stdin_is_not_a_terminal() {
     let dir = common::project::<&str>(&[], &[("a.txt", BAD)]);
     // HUASHU_PAUSE=1 asks for the pause; with a pipe for stdin nobody could answer it.

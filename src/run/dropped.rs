@@ -1,6 +1,7 @@
 //! `huashu FILE…` without a subcommand: what Windows runs when files are dropped onto `huashu.exe`.
 //!
-//! The files are checked with the defaults (as `huashu check FILE…` would), the report is written
+//! The files are checked with the defaults (as `huashu check FILE…` would, with the config found
+//! beside them rather than above the current directory), the report is written
 //! beside the first one, the console says where it is, the report is opened with the system's
 //! default program when there is a desktop to show it on, and a console window that was opened for
 //! huashu alone waits for Enter so that it does not vanish before anyone has read it.
@@ -191,6 +192,7 @@ fn check_and_write(
         });
     }
     let beside = report_path(first);
+    let config = config_for(first, config);
     let args = CheckArgs {
         paths,
         format: REPORT.1,
@@ -208,7 +210,7 @@ fn check_and_write(
     let mut no_stdin = || Ok(Vec::new());
     let code = crate::run::check::run(
         args,
-        config,
+        &config,
         &mut Io {
             out: &mut out,
             err: &mut err,
@@ -248,6 +250,31 @@ fn check_and_write(
     }
     let _ = writeln!(io.out, "{message}\n检查报告已保存到：{}", report.display());
     Ok((code, report))
+}
+
+/// The config for files dropped from anywhere: `--config` or `--no-config` if given; otherwise the
+/// nearest `huashu.yaml` from the first file's folder upward, or none. Not the one above the current
+/// directory, as `check` does: Explorer starts a program for dropped files in a folder of its own
+/// choosing, which says nothing about the files.
+fn config_for(first: &Path, given: &ConfigChoice) -> ConfigChoice {
+    if given.path.is_some() || given.none {
+        return given.clone();
+    }
+    let first = std::path::absolute(first).unwrap_or_else(|_| first.to_path_buf());
+    let dir = match first.parent() {
+        Some(parent) if !first.is_dir() => parent,
+        _ => &first,
+    };
+    match crate::run::config::discover(dir) {
+        Some(path) => ConfigChoice {
+            path: Some(path),
+            none: false,
+        },
+        None => ConfigChoice {
+            path: None,
+            none: true,
+        },
+    }
 }
 
 /// The one-line summary, where the report's format ends with it.
