@@ -210,14 +210,18 @@ fn without_subcommand(files: Vec<PathBuf>, config: &ConfigChoice) -> u8 {
     // `huashu chekc` is a mistyped subcommand more likely than a file without an extension.
     let bare_word = first.extension().is_none() && first.components().count() == 1;
     if bare_word && first.as_os_str() != "-" && !first.exists() {
-        Cli::command()
-            .error(
-                clap::error::ErrorKind::InvalidSubcommand,
-                format!(
-                    "没有叫 {} 的子命令或文件；子命令有 check、rules、explain、init、config、test-rules",
-                    first.display()
-                ),
-            )
+        let mut cli = Cli::command();
+        let names: Vec<String> = cli
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|n| n != "help")
+            .collect();
+        let message = format!(
+            "没有叫 {} 的子命令或文件；子命令有 {}",
+            first.display(),
+            names.join("、")
+        );
+        cli.error(clap::error::ErrorKind::InvalidSubcommand, message)
             .exit();
     }
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
