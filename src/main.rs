@@ -1,10 +1,11 @@
 //! The `huashu` command: parses arguments and calls the library.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use huashu::report as output;
 use huashu::report::OutputFormat;
 use huashu::run::check::CheckArgs;
 use huashu::run::commands;
+use huashu::run::dropped::{self, Surroundings};
 use huashu::run::{ConfigChoice, Io};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -14,7 +15,8 @@ use std::process::ExitCode;
 #[command(
     name = "huashu",
     version,
-    about = "话术检查：按规则包检查电商客服快捷短语库"
+    about = "话术检查：按规则包检查电商客服快捷短语库",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     /// 颜色：auto（输出到终端且未设置 NO_COLOR 时）、always、never
@@ -26,8 +28,11 @@ struct Cli {
     /// 不读取任何配置文件
     #[arg(long, global = true, conflicts_with = "config")]
     no_config: bool,
+    /// 不写子命令时：检查这些文件，把报告写在第一个文件旁边并打开（把文件拖到 huashu.exe 上就是这样）
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -183,13 +188,52 @@ fn main() -> ExitCode {
         path: cli.config,
         none: cli.no_config,
     };
-    match run(cli.command, &config, color) {
+    let command = match cli.command {
+        Some(command) => command,
+        None => return ExitCode::from(without_subcommand(cli.files, &config)),
+    };
+    match run(command, &config, color) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprint!("{}", output::pretty::render_run_error(&e, err_color));
             ExitCode::from(2)
         }
     }
+}
+
+/// `huashu FILE…`, the drag-and-drop use; `huashu` alone prints the help.
+fn without_subcommand(files: Vec<PathBuf>, config: &ConfigChoice) -> u8 {
+    let around = Surroundings::detect();
+    let Some(first) = files.first() else {
+        eprint!("{}", Cli::command().render_help());
+        return dropped::nothing_given(&mut std::io::stdout(), around);
+    };
+    // `huashu chekc` is a mistyped subcommand more likely than a file without an extension.
+    let bare_word = first.extension().is_none() && first.components().count() == 1;
+    if bare_word && first.as_os_str() != "-" && !first.exists() {
+        let mut cli = Cli::command();
+        let names: Vec<String> = cli
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|n| n != "help")
+            .collect();
+        let message = format!(
+            "没有叫 {} 的子命令或文件；子命令有 {}",
+            first.display(),
+            names.join("、")
+        );
+        cli.error(clap::error::ErrorKind::InvalidSubcommand, message)
+            .exit();
+    }
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    let mut stdin = || Ok(Vec::new());
+    let mut io = Io {
+        out: &mut out,
+        err: &mut err,
+        stdin: &mut stdin,
+        color: false,
+    };
+    dropped::run(files, config, &mut io, around)
 }
 
 fn parse_input_format(s: &str) -> Result<huashu::input::Format, String> {

@@ -4,6 +4,7 @@ pub mod baseline;
 pub mod check;
 pub mod commands;
 pub mod config;
+pub mod dropped;
 pub mod fix;
 pub mod pool;
 pub mod setup;
