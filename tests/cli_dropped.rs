@@ -98,7 +98,9 @@ fn a_dropped_folder_gets_its_report_beside_it_and_never_reads_a_report() {
     assert_eq!(code, 1);
     assert!(dir.path().join(REPORT).exists(), "beside the folder");
     assert!(
-        stdout.contains("共检查 2 个文件、2 条话术（跳过 1 个非话术文件）：1 个错误"),
+        stdout.contains(
+            "共检查 2 个文件、2 条话术（跳过 1 个不是话术库的文件：1 个格式不是话术文件）：1 个错误"
+        ),
         "the earlier report is not read as phrases: {stdout}"
     );
 }

@@ -7,8 +7,9 @@
 //! huashu alone waits for Enter so that it does not vanish before anyone has read it.
 
 use crate::error::Error;
+use crate::report::OutputFormat;
 use crate::report::pretty::render_run_error;
-use crate::run::check::{CheckArgs, OutputFormat};
+use crate::run::check::CheckArgs;
 use crate::run::{ConfigChoice, Io, emit};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
