@@ -94,7 +94,8 @@ pub fn parse(source: Arc<SourceFile>, format: Format) -> Result<Document, Locate
         // Excel's "Unicode text" export of a phrase table is a tab-separated .txt.
         Format::Txt if csv::is_tsv_table(&source.text) => csv::parse(&source, '\t')?,
         Format::Txt => txt::parse(&source.text),
-        Format::Yaml | Format::Json => yaml::parse(&source)?,
+        Format::Yaml => yaml::parse(&source)?,
+        Format::Json => yaml::parse_json(&source)?,
         Format::Csv => csv::parse(&source, csv::sniff_delimiter(&source.text))?,
         Format::Tsv => csv::parse(&source, '\t')?,
         Format::Md => markdown::parse(&source),

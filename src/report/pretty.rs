@@ -84,11 +84,18 @@ pub fn handler(color: bool) -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    GraphicalReportHandler::new_themed(theme)
+    let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(100)
         // Rule ids and paths must not be split across lines (textwrap breaks at hyphens); terminals wrap.
-        .with_wrap_lines(false)
+        .with_wrap_lines(false);
+    // An error's cause is the library's or the system's own wording (English, often repeating the
+    // Chinese message): shown only with --verbose.
+    if crate::error::verbose() {
+        handler.with_cause_chain()
+    } else {
+        handler.without_cause_chain()
+    }
 }
 
 pub fn render(report: &Report, color: bool) -> String {
