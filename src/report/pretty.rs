@@ -44,15 +44,16 @@ impl miette::Diagnostic for Finding<'_> {
             q.join(" 或 ")
         };
         // Replacements are text to write instead; a forbid rule's suggestions are advice.
+        // The --fix hint only where --fix will really apply it (see Diagnostic::fix_applies).
         match d.fix {
-            Some(Fix::Remove) => help.push_str(&format!(
+            Some(Fix::Remove) if d.fix_applies() => help.push_str(&format!(
                 "删除 “{}”（huashu check --fix 可自动删除）；",
                 d.matched
             )),
-            Some(Fix::Safe) if !d.suggestions.is_empty() => help.push_str(&format!(
-                "建议改为 {}（huashu check --fix 可自动修改）；",
-                quoted()
-            )),
+            Some(Fix::Remove) => help.push_str(&format!("删除 “{}”；", d.matched)),
+            Some(Fix::Safe) if !d.suggestions.is_empty() && d.fix_applies() => help.push_str(
+                &format!("建议改为 {}（huashu check --fix 可自动修改）；", quoted()),
+            ),
             Some(_) if !d.suggestions.is_empty() => {
                 help.push_str(&format!("建议改为 {}；", quoted()))
             }
