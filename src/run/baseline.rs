@@ -141,8 +141,13 @@ impl Baseline {
 
     /// Writes the baseline (atomically: a half-written baseline would resurface everything).
     pub fn write(&self, file: &Path) -> Result<(), Error> {
-        crate::run::fix::write_atomic(file, self.to_json().as_bytes()).map_err(|source| Error::Io {
-            path: file.display().to_string(),
+        crate::run::write::write_file(
+            file,
+            self.to_json().as_bytes(),
+            crate::run::write::Expect::Any,
+        )
+        .map_err(|source| Error::Write {
+            path: crate::input::display_path(file),
             source,
         })
     }

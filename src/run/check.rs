@@ -257,7 +257,7 @@ fn apply_fixes(
         match crate::run::fix::write_back(&f.path, &f.source, &f.after) {
             Ok(()) => {}
             // Not writing is a failure of the run; a fix the file cannot hold is only left undone.
-            Err(e @ crate::Error::Io { .. }) => {
+            Err(e @ (crate::Error::Io { .. } | crate::Error::Write { .. })) => {
                 errors.push(e);
                 continue;
             }

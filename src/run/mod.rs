@@ -7,6 +7,7 @@ pub mod config;
 pub mod fix;
 pub mod setup;
 pub mod suppress;
+pub mod write;
 
 use crate::engine::pack::Pack;
 use crate::error::Error;
