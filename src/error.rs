@@ -145,10 +145,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Io { path, source } => {
-                write!(f, "无法读取 {path}：{}", io_problem(source, false).0)
+                write!(f, "无法读取 {path}：{}", io_problem(path, source, false).0)
             }
             Error::Write { path, source } => {
-                write!(f, "无法写入 {path}：{}", io_problem(source, true).0)
+                write!(f, "无法写入 {path}：{}", io_problem(path, source, true).0)
             }
             Error::Located(e) => fmt::Display::fmt(e, f),
             Error::Pack { path, errors } => write!(f, "规则包 {path} 有 {} 处错误", errors.len()),
@@ -184,8 +184,8 @@ impl Diagnostic for Error {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         match self {
-            Error::Io { source, .. } => Some(Box::new(io_problem(source, false).1)),
-            Error::Write { source, .. } => Some(Box::new(io_problem(source, true).1)),
+            Error::Io { path, source } => Some(Box::new(io_problem(path, source, false).1)),
+            Error::Write { path, source } => Some(Box::new(io_problem(path, source, true).1)),
             Error::Located(e) => e.help(),
             Error::Usage { help, .. } => help.as_ref().map(|h| Box::new(h) as _),
             Error::Pack { .. } | Error::Config { .. } => None,
@@ -221,12 +221,17 @@ fn refusal(e: &std::io::Error) -> Option<&WriteRefusal> {
 }
 
 /// What went wrong reading or writing, and what to do, in Chinese, by the kind of error.
-fn io_problem(e: &std::io::Error, writing: bool) -> (String, String) {
+fn io_problem(path: &str, e: &std::io::Error, writing: bool) -> (String, String) {
     if let Some(r) = refusal(e) {
         return (r.to_string(), r.help().to_string());
     }
     let verbose_hint = "加 --verbose 可以看到系统给出的原因";
-    let (what, help): (&str, String) = match (e.kind(), writing) {
+    let mut kind = e.kind();
+    // Windows reports opening a directory as a file as "access denied".
+    if kind == ErrorKind::PermissionDenied && std::path::Path::new(path).is_dir() {
+        kind = ErrorKind::IsADirectory;
+    }
+    let (what, help): (&str, String) = match (kind, writing) {
         (ErrorKind::NotFound, false) => (
             "找不到这个文件或目录",
             "检查路径是否写对；相对路径从当前所在的目录算起".into(),
