@@ -15,8 +15,7 @@ use std::process::ExitCode;
 #[command(
     name = "huashu",
     version,
-    about = "话术检查：按规则包检查电商客服快捷短语库",
-    args_conflicts_with_subcommands = true
+    about = "话术检查：按规则包检查电商客服快捷短语库"
 )]
 struct Cli {
     /// 颜色：auto（输出到终端且未设置 NO_COLOR 时）、always、never
@@ -28,6 +27,9 @@ struct Cli {
     /// 不读取任何配置文件
     #[arg(long, global = true, conflicts_with = "config")]
     no_config: bool,
+    /// 出错时同时显示底层原因（系统、解析器或 Excel 读取库给出的原始信息）
+    #[arg(long, short = 'v', global = true)]
+    verbose: bool,
     /// 不写子命令时：检查这些文件，把报告写在第一个文件旁边并打开（把文件拖到 huashu.exe 上就是这样）
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -174,7 +176,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return command_line_error(e),
+    };
+    huashu::error::set_verbose(cli.verbose);
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
@@ -190,7 +196,7 @@ fn main() -> ExitCode {
     };
     let command = match cli.command {
         Some(command) => command,
-        None => return ExitCode::from(without_subcommand(cli.files, &config)),
+        None => return without_subcommand(cli.files, &config),
     };
     match run(command, &config, color) {
         Ok(code) => ExitCode::from(code),
@@ -201,29 +207,135 @@ fn main() -> ExitCode {
     }
 }
 
+/// A command-line mistake, in Chinese like every other error (clap's own wording is English); help
+/// and version requests are printed as clap prints them.
+fn command_line_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+    }
+    let get = |kind: ContextKind| -> String {
+        use clap::error::ContextValue;
+        match e.get(kind) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => v.join("、"),
+            Some(ContextValue::StyledStr(s)) => s.to_string(),
+            Some(ContextValue::StyledStrs(v)) => v
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join("、"),
+            Some(ContextValue::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    };
+    let did_you_mean = |kind: ContextKind| {
+        let s = get(kind);
+        (!s.is_empty()).then(|| format!("是不是想写 {s}？"))
+    };
+    let see_help = "用 huashu --help 或 huashu 子命令 --help 查看用法".to_string();
+    let (message, help) = match e.kind() {
+        ErrorKind::UnknownArgument => (
+            format!("不认识的参数 {}", get(ContextKind::InvalidArg)),
+            did_you_mean(ContextKind::SuggestedArg).unwrap_or(see_help),
+        ),
+        ErrorKind::InvalidSubcommand => (
+            format!("没有 {} 这个子命令", get(ContextKind::InvalidSubcommand)),
+            did_you_mean(ContextKind::SuggestedSubcommand).unwrap_or_else(|| {
+                "可用的子命令：check、rules、explain、init、config、test-rules".to_string()
+            }),
+        ),
+        ErrorKind::InvalidValue => {
+            let valid = get(ContextKind::ValidValue);
+            (
+                format!(
+                    "参数 {} 的值“{}”不对",
+                    get(ContextKind::InvalidArg),
+                    get(ContextKind::InvalidValue)
+                ),
+                if valid.is_empty() {
+                    see_help
+                } else {
+                    format!("可用的值：{valid}")
+                },
+            )
+        }
+        ErrorKind::ValueValidation => {
+            let arg = get(ContextKind::InvalidArg);
+            // Our own value parsers explain themselves in Chinese; number parsers do not.
+            let why = std::error::Error::source(&e)
+                .map(|s| s.to_string())
+                .filter(|s| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+            (
+                format!("参数 {arg} 的值“{}”不对", get(ContextKind::InvalidValue)),
+                why.unwrap_or_else(|| {
+                    if arg.contains("<N>") {
+                        "这里要写一个不小于 0 的整数".to_string()
+                    } else {
+                        see_help
+                    }
+                }),
+            )
+        }
+        ErrorKind::ArgumentConflict => (
+            format!(
+                "{} 和 {} 不能同时使用",
+                get(ContextKind::InvalidArg),
+                get(ContextKind::PriorArg)
+            ),
+            "去掉其中一个".to_string(),
+        ),
+        ErrorKind::MissingRequiredArgument => (
+            format!("缺少参数 {}", get(ContextKind::InvalidArg)),
+            see_help,
+        ),
+        ErrorKind::MissingSubcommand => (
+            "缺少子命令".to_string(),
+            "可用的子命令：check、rules、explain、init、config、test-rules".to_string(),
+        ),
+        _ => ("命令行参数有误".to_string(), see_help),
+    };
+    let verbose = std::env::args_os().any(|a| a == "--verbose" || a == "-v");
+    let error = if verbose {
+        huashu::Error::usage_with_cause(message, Some(help), e.to_string().trim())
+    } else {
+        huashu::Error::usage(message, Some(help))
+    };
+    huashu::error::set_verbose(verbose);
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", output::pretty::render_run_error(&error, color));
+    ExitCode::from(2)
+}
+
 /// `huashu FILE…`, the drag-and-drop use; `huashu` alone prints the help.
-fn without_subcommand(files: Vec<PathBuf>, config: &ConfigChoice) -> u8 {
+fn without_subcommand(files: Vec<PathBuf>, config: &ConfigChoice) -> ExitCode {
     let around = Surroundings::detect();
     let Some(first) = files.first() else {
         eprint!("{}", Cli::command().render_help());
-        return dropped::nothing_given(&mut std::io::stdout(), around);
+        return ExitCode::from(dropped::nothing_given(&mut std::io::stdout(), around));
     };
     // `huashu chekc` is a mistyped subcommand more likely than a file without an extension.
     let bare_word = first.extension().is_none() && first.components().count() == 1;
     if bare_word && first.as_os_str() != "-" && !first.exists() {
-        let mut cli = Cli::command();
+        let cli = Cli::command();
         let names: Vec<String> = cli
             .get_subcommands()
             .map(|c| c.get_name().to_string())
             .filter(|n| n != "help")
             .collect();
-        let message = format!(
-            "没有叫 {} 的子命令或文件；子命令有 {}",
-            first.display(),
-            names.join("、")
+        let error = huashu::Error::usage(
+            format!("没有叫 {} 的子命令或文件", first.display()),
+            Some(format!("子命令有 {}", names.join("、"))),
         );
-        cli.error(clap::error::ErrorKind::InvalidSubcommand, message)
-            .exit();
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        eprint!("{}", output::pretty::render_run_error(&error, color));
+        return ExitCode::from(2);
     }
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
     let mut stdin = || Ok(Vec::new());
@@ -233,7 +345,7 @@ fn without_subcommand(files: Vec<PathBuf>, config: &ConfigChoice) -> u8 {
         stdin: &mut stdin,
         color: false,
     };
-    dropped::run(files, config, &mut io, around)
+    ExitCode::from(dropped::run(files, config, &mut io, around))
 }
 
 fn parse_input_format(s: &str) -> Result<huashu::input::Format, String> {

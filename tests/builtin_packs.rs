@@ -86,3 +86,81 @@ fn test_rules_passes_on_the_builtin_packs() {
     }
     assert!(stdout.contains("0 个失败"), "{stdout}");
 }
+
+/// What `source:` and `explain:` show a shop owner must make sense without this repository's history:
+/// no internal file names, no "seed documents", no rule ids or rule-author terms standing in for an
+/// explanation. Another rule is named by what it reports, in Chinese.
+#[test]
+fn sources_and_explanations_name_what_they_cite_in_plain_chinese() {
+    let internal_file = regex::Regex::new(r"\d{3}_[0-9a-f]{16}\.txt").unwrap();
+    let rule_id = regex::Regex::new(r"\b[a-z]+/[a-z]+(-[a-z]+)*\b").unwrap();
+    let jargon = [
+        "种子",
+        "seed",
+        concat!("..", "/shared"), // (split so that the repository holds no such path)
+        "forbid",
+        "require-with",
+        "suggest",
+        "safe",
+        "limit ",
+        "info",
+    ];
+    for pack in packs() {
+        for rule in &pack.rules {
+            for (field, text) in [("source", &rule.source), ("explain", &rule.explain)] {
+                assert!(
+                    !internal_file.is_match(text),
+                    "{} {field} names an internal file: {text}",
+                    rule.id
+                );
+                if let Some(m) = rule_id.find(text) {
+                    panic!(
+                        "{} {field} names a rule id ({}): {text}",
+                        rule.id,
+                        m.as_str()
+                    );
+                }
+                for word in jargon {
+                    assert!(
+                        !text.contains(word),
+                        "{} {field} uses “{word}”: {text}",
+                        rule.id
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn rules_and_explain_speak_chinese_like_check() {
+    let out = Command::cargo_bin("huashu")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .arg("rules")
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for line in stdout.lines().filter(|l| l.contains('/')) {
+        let level = line.split_whitespace().nth(1).unwrap_or("");
+        assert!(
+            ["错误", "警告", "提示"].contains(&level),
+            "level not in Chinese: {line}"
+        );
+    }
+    for pack in packs() {
+        for rule in &pack.rules {
+            let out = Command::cargo_bin("huashu")
+                .unwrap()
+                .env("NO_COLOR", "1")
+                .args(["explain", &rule.id])
+                .assert()
+                .success();
+            let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+            assert!(stdout.contains("依据："), "{stdout}");
+            for bad in [concat!("..", "/shared"), "seeds/", ".txt", "种子"] {
+                assert!(!stdout.contains(bad), "{}: “{bad}” in\n{stdout}", rule.id);
+            }
+        }
+    }
+}

@@ -102,7 +102,9 @@ fn a_broken_or_missing_baseline_is_a_usage_error() {
     ]);
     let (code, _, err) = run(dir.path(), &["--baseline", "b.json", "a.txt"]);
     assert_eq!(code, 2);
-    assert!(err.contains("基线文件 b.json 格式不对"), "{err}");
+    // Named, located at its line and column, and explained as JSON.
+    assert!(err.contains("基线文件不是有效的 JSON"), "{err}");
+    assert!(err.contains("b.json:1:29"), "{err}");
     let (code, _, _) = run(dir.path(), &["--baseline", "nope.json", "a.txt"]);
     assert_eq!(code, 2);
 }

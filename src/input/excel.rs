@@ -27,28 +27,64 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0")
 }
 
-fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<Sheets<Cursor<&'a [u8]>>, Error> {
-    let failed = |e: String| {
-        Error::file(
-            name,
-            format!("无法读取 Excel 工作簿：{e}"),
-            Some(
-                "文件可能已损坏，或是扩展名为 .xls 的网页/CSV；可以在 Excel 中另存为 .xlsx，或用 --input-format csv 按 CSV 读取"
-                    .to_string(),
-            ),
-        )
+/// A calamine error explained for a shop owner: what is wrong with the workbook, and what to do.
+/// calamine's own text ("Zip error: … EOCD", "Cfb error: …") is kept for `--verbose`.
+fn workbook_error(name: &str, e: calamine::Error) -> Error {
+    use calamine::{XlsError, XlsxError};
+    const RESAVE: &str = "在 Excel 或 WPS 中打开它，另存为 .xlsx 后再检查";
+    let (what, help): (&str, String) = match &e {
+        calamine::Error::Xlsx(XlsxError::Zip(_)) => (
+            "文件不完整或已损坏（不是一个完整的 .xlsx 文件）",
+            format!("如果文件是下载或从聊天工具收到的，请重新下载；或者{RESAVE}"),
+        ),
+        calamine::Error::Xlsx(XlsxError::FileNotFound(_) | XlsxError::RelationshipNotFound) => (
+            "这不是 Excel 工作簿（可能是 Word 文档或其他压缩包改了扩展名）",
+            format!("请找到真正的表格文件；或者{RESAVE}"),
+        ),
+        calamine::Error::Xlsx(XlsxError::Password) | calamine::Error::Xls(XlsError::Password) => (
+            "工作簿设置了打开密码，无法读取",
+            "在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后另存，再检查".to_string(),
+        ),
+        calamine::Error::Xls(XlsError::Cfb(_)) => (
+            "文件已损坏，或不是真正的 .xls 工作簿",
+            format!("{RESAVE}；如果它其实是文字表格，用 --input-format csv 按 CSV 读取"),
+        ),
+        calamine::Error::Io(_)
+        | calamine::Error::Xlsx(XlsxError::Io(_))
+        | calamine::Error::Xls(XlsError::Io(_)) => (
+            "读取工作簿时出错",
+            "确认文件没有被别的程序占用，再运行一次；加 --verbose 可以看到系统给出的原因"
+                .to_string(),
+        ),
+        _ => ("工作簿里的数据已损坏，或是不支持的格式", RESAVE.to_string()),
     };
+    Error::file_with_cause(
+        name,
+        format!("无法读取 Excel 工作簿：{what}"),
+        Some(help),
+        e,
+    )
+}
+
+fn open<'a>(name: &str, bytes: &'a [u8]) -> Result<Sheets<Cursor<&'a [u8]>>, Error> {
     // Decide by content, not extension: seller tools write .xls files that are really .xlsx.
     if bytes.starts_with(b"PK\x03\x04") {
         calamine::open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes))
             .map(Sheets::Xlsx)
-            .map_err(|e| failed(e.to_string()))
+            .map_err(|e| workbook_error(name, e.into()))
     } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
         calamine::open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes))
             .map(Sheets::Xls)
-            .map_err(|e| failed(e.to_string()))
+            .map_err(|e| workbook_error(name, e.into()))
     } else {
-        Err(failed("不是 Excel 文件（.xlsx 或 .xls）".to_string()))
+        Err(Error::file(
+            name,
+            "无法读取 Excel 工作簿：它不是 Excel 文件（.xlsx 或 .xls）",
+            Some(
+                "可能是扩展名为 .xls 的网页或文字表格：在 Excel 中另存为 .xlsx，或用 --input-format csv 按 CSV 读取"
+                    .to_string(),
+            ),
+        ))
     }
 }
 
@@ -74,9 +110,23 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Phrases), Failure>
     let mut with_header = 0;
     let mut first_seen: Option<(String, usize, Vec<String>)> = None;
     for sheet_name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&sheet_name)
-            .map_err(|e| Error::file(name, format!("无法读取工作表 {sheet_name}：{e}"), None))?;
+        let range = book.worksheet_range(&sheet_name).map_err(|e| {
+            let e = workbook_error(name, e);
+            match e {
+                Error::File {
+                    path,
+                    message,
+                    help,
+                    cause,
+                } => Error::File {
+                    path,
+                    message: message.replace("Excel 工作簿", &format!("工作表“{sheet_name}”")),
+                    help,
+                    cause,
+                },
+                other => other,
+            }
+        })?;
         let Some((row0, col0)) = range.start() else {
             continue; // an empty sheet
         };

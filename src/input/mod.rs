@@ -159,7 +159,8 @@ pub fn parse(source: Arc<SourceFile>, format: Format) -> Result<Document, Locate
         // Excel's "Unicode text" export of a phrase table is a tab-separated .txt.
         Format::Txt if csv::is_tsv_table(&source.text) => csv::parse(&source, '\t', &mut phrases)?,
         Format::Txt => txt::parse(&source, &mut phrases),
-        Format::Yaml | Format::Json => yaml::parse(&source, &mut phrases)?,
+        Format::Yaml => yaml::parse(&source, &mut phrases)?,
+        Format::Json => yaml::parse_json(&source, &mut phrases)?,
         Format::Csv => csv::parse(&source, csv::sniff_delimiter(&source.text), &mut phrases)?,
         Format::Tsv => csv::parse(&source, '\t', &mut phrases)?,
         Format::Md => markdown::parse(&source, &mut phrases),

@@ -278,7 +278,7 @@ fn walk_dir(root: &Path, out: &mut Walked) {
 /// A walk error without the `ignore` crate's English wording where the cause is an I/O error.
 fn describe_walk_error(e: &ignore::Error) -> String {
     match e.io_error() {
-        Some(io) => crate::error::describe_io(io),
+        Some(io) => crate::error::describe_io("", io),
         None => e.to_string(),
     }
 }

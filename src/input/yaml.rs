@@ -1,7 +1,7 @@
 //! `.yaml` / `.yml` / `.json` phrasebooks: `shop`, then `groups` of `name`, optional `scene`, `phrases`.
 //! The same parser as rule packs (JSON is read as YAML), so every phrase keeps its exact position.
 
-use crate::error::{LocatedError, from_yaml_error, location_range};
+use crate::error::{LocatedError, from_json_error, from_yaml_error, location_range};
 use crate::text::phrase::{Draft, Offsets, Phrases};
 use crate::text::scene::Scene;
 use crate::text::source::SourceFile;
@@ -88,6 +88,22 @@ impl<'de> Deserialize<'de> for Entry {
 /// Whether a YAML text is a rule pack (a top-level `rules:` key) rather than a phrasebook.
 pub fn is_rule_pack(text: &str) -> bool {
     text.lines().any(|l| l.starts_with("rules:"))
+}
+
+/// A `.json` phrasebook: the same structure, but it must be valid JSON. YAML would accept what JSON
+/// does not (a trailing comma, comments, unquoted words), and a JSON mistake should be explained as
+/// one, at its line and column.
+pub fn parse_json(src: &Arc<SourceFile>, out: &mut Phrases) -> Result<(), LocatedError> {
+    if !src.text.trim().is_empty()
+        && let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&src.text)
+    {
+        // Skipping a value reports a trailing comma as "expected value"; reading it names it.
+        let e = serde_json::from_str::<serde_json::Value>(&src.text)
+            .err()
+            .unwrap_or(e);
+        return Err(from_json_error(src, &e, "话术库"));
+    }
+    parse(src, out)
 }
 
 pub fn parse(src: &Arc<SourceFile>, out: &mut Phrases) -> Result<(), LocatedError> {

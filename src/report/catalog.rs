@@ -31,9 +31,10 @@ pub fn rules_table(packs: &[(Pack, bool)]) -> String {
         for r in &pack.rules {
             let _ = writeln!(
                 out,
-                "{:<40} {:<8} {:<13} {:<24} {}",
+                "{:<40} {:<6} {:<13} {:<24} {}",
                 r.id,
-                r.level,
+                // In Chinese, as `check` shows them (错误/警告/提示).
+                r.level.label(),
                 r.kind.name(),
                 scenes(r),
                 r.message

@@ -107,6 +107,26 @@ impl Related {
 }
 
 impl Diagnostic {
+    /// Whether `huashu check --fix` would apply this finding's fix: the rule has a safe fix or a
+    /// removal, the file is a text file huashu writes back (not a workbook, not standard input), and
+    /// its encoding can hold the replacement (an emoji cannot be written into a GBK file).
+    pub fn fix_applies(&self) -> bool {
+        let Some(encoding) = self.source.encoding else {
+            return false; // a workbook: never written
+        };
+        if &*self.path == "<stdin>" {
+            return false;
+        }
+        match self.fix {
+            Some(Fix::Remove) => true,
+            Some(Fix::Safe) => self
+                .suggestions
+                .first()
+                .is_some_and(|s| crate::text::encoding::encode(s, &encoding).is_ok()),
+            _ => false,
+        }
+    }
+
     /// A workbook finding's sheet and cell as Excel writes them, e.g. `默认表单!B12`.
     pub fn cell_ref(&self) -> Option<String> {
         Some(format!(

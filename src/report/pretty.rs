@@ -46,15 +46,16 @@ impl miette::Diagnostic for Finding<'_> {
             q.join(" 或 ")
         };
         // Replacements are text to write instead; a forbid rule's suggestions are advice.
+        // The --fix hint only where --fix will really apply it (see Diagnostic::fix_applies).
         match d.fix {
-            Some(Fix::Remove) => help.push_str(&format!(
+            Some(Fix::Remove) if d.fix_applies() => help.push_str(&format!(
                 "删除 “{}”（huashu check --fix 可自动删除）；",
                 d.matched
             )),
-            Some(Fix::Safe) if !d.suggestions.is_empty() => help.push_str(&format!(
-                "建议改为 {}（huashu check --fix 可自动修改）；",
-                quoted()
-            )),
+            Some(Fix::Remove) => help.push_str(&format!("删除 “{}”；", d.matched)),
+            Some(Fix::Safe) if !d.suggestions.is_empty() && d.fix_applies() => help.push_str(
+                &format!("建议改为 {}（huashu check --fix 可自动修改）；", quoted()),
+            ),
             Some(_) if !d.suggestions.is_empty() => {
                 help.push_str(&format!("建议改为 {}；", quoted()))
             }
@@ -129,11 +130,18 @@ pub fn handler(color: bool) -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    GraphicalReportHandler::new_themed(theme)
+    let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(100)
         // Rule ids and paths must not be split across lines (textwrap breaks at hyphens); terminals wrap.
-        .with_wrap_lines(false)
+        .with_wrap_lines(false);
+    // An error's cause is the library's or the system's own wording (English, often repeating the
+    // Chinese message): shown only with --verbose.
+    if crate::error::verbose() {
+        handler.with_cause_chain()
+    } else {
+        handler.without_cause_chain()
+    }
 }
 
 /// One finding as pretty output shows it.

@@ -155,22 +155,31 @@ impl Baseline {
 
     /// Writes the baseline (atomically: a half-written baseline would resurface everything).
     pub fn write(&self, file: &Path) -> Result<(), Error> {
-        crate::run::fix::write_atomic(file, self.to_json().as_bytes()).map_err(|source| Error::Io {
-            path: file.display().to_string(),
+        crate::run::write::write_file(
+            file,
+            self.to_json().as_bytes(),
+            crate::run::write::Expect::Any,
+        )
+        .map_err(|source| Error::Write {
+            path: crate::input::display_path(file),
             source,
         })
     }
 
     pub fn load(file: &Path) -> Result<Baseline, Error> {
-        let shown = file.display().to_string();
+        let shown = crate::input::display_path(file);
         let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
             path: shown.clone(),
             source,
         })?;
         let parsed: File = serde_json::from_str(&text).map_err(|e| {
-            Error::usage(
-                format!("基线文件 {shown} 格式不对：第 {} 行：{e}", e.line()),
-                Some("用 --write-baseline 重新生成".to_string()),
+            let src = std::sync::Arc::new(crate::text::source::SourceFile::new(
+                shown.clone(),
+                text.clone(),
+            ));
+            Error::from(
+                crate::error::from_json_error(&src, &e, "基线文件")
+                    .with_help("用 --write-baseline 重新生成基线文件"),
             )
         })?;
         if parsed.version != VERSION {

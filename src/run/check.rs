@@ -235,13 +235,10 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
             return Ok(summary.exit_code(setup.max_warnings));
         }
         Err(e) => {
-            return Err(Error::usage(
-                format!(
-                    "无法写入输出：{}，报告不完整",
-                    crate::error::describe_io(&e)
-                ),
-                Some("检查磁盘空间，或把输出重定向到可以写入的位置".to_string()),
-            ));
+            return Err(Error::Write {
+                path: "<标准输出>".to_string(),
+                source: e,
+            });
         }
     }
     let (edits, files) = run.fixed;
@@ -361,7 +358,7 @@ fn apply_fix(
     match fix::write_back(&f.path, &f.source, &f.after) {
         Ok(()) => {}
         // Not writing is a failure of the run; a fix the file cannot hold is only left undone.
-        Err(e @ Error::Io { .. }) => return Err(e),
+        Err(e @ (Error::Io { .. } | Error::Write { .. })) => return Err(e),
         Err(e) => {
             notes.push(output::pretty::render_error(&e, false));
             return Ok(None);

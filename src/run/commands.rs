@@ -41,9 +41,16 @@ pub fn init(force: bool, io: &mut Io) -> Result<u8, Error> {
             Some("要重新生成请加 --force".to_string()),
         ));
     }
-    std::fs::write(&path, config::STARTER).map_err(|source| crate::Error::Io {
-        path: path.display().to_string(),
-        source,
+    let expect = if force {
+        crate::run::write::Expect::Any
+    } else {
+        crate::run::write::Expect::Absent
+    };
+    crate::run::write::write_file(&path, config::STARTER.as_bytes(), expect).map_err(|source| {
+        crate::Error::Write {
+            path: path.display().to_string(),
+            source,
+        }
     })?;
     let _ = writeln!(io.err, "已写入 huashu.yaml，去掉设置前的 # 即可启用。");
     Ok(0)

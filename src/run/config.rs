@@ -442,7 +442,7 @@ pub const STARTER: &str = r#"# huashu 配置文件。huashu 从当前目录往�
 #   店铺活动: bargaining
 #   催单: urge-payment
 
-# 统一修改 limit 规则的长度限制：每条话术最多多少字，同一标点最多连用几个。
+# 每条话术最多多少字（hygiene/too-long 默认 430 字）；自己规则包里 limit 规则的同一标点最多连用几个。
 # max_chars: 120
 # max_repeat_punct: 2
 
@@ -452,7 +452,7 @@ pub const STARTER: &str = r#"# huashu 配置文件。huashu 从当前目录往�
 # 按路径调整：匹配 files 的文件在上面的设置之外再应用这些 select、ignore、levels。
 # overrides:
 #   - files: ["售后/*.csv"]
-#     ignore: [etiquette/too-long]
+#     ignore: [etiquette/imperative]
 #     levels:
 #       etiquette/dont-know: error
 "#;

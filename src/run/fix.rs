@@ -5,17 +5,19 @@
 //! where it stands (`"` → `""` in a quoted CSV field; `\` and `"` in a YAML/JSON double-quoted string;
 //! `'` in a single-quoted one), and every fixed file is parsed again and must give exactly the phrases
 //! expected; otherwise the file is left alone and the reason reported. Fixes repeat until nothing more
-//! changes (at most a few rounds), so a second `--fix` changes nothing. Writes go to a temporary file in
-//! the same directory, then a rename. Suppressed findings are not fixed.
+//! changes (at most a few rounds), so a second `--fix` changes nothing. Writes go through
+//! [`crate::run::write`]: a temporary file in the same directory, then a rename, refusing a file changed
+//! since it was read. Suppressed findings are not fixed.
 
 use crate::engine::linter::Linter;
 use crate::engine::rules::Fix;
 use crate::error::Error;
+use crate::error::WriteRefusal;
 use crate::input::{self, Document, Format, Input};
 use crate::run::setup::Setup;
+use crate::run::write::{self, Expect};
 use crate::text::phrase::Phrase;
 use crate::text::source::SourceFile;
-use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -398,23 +400,36 @@ pub fn plan(setup: &Setup, input: &Input, document: &Document) -> FileFix {
 
 /// Writes a fixed text over the file `source` was read from, in the file's encoding. The file is read
 /// again and the text as checked must encode back to exactly its bytes: then the file did not change
-/// meanwhile, and re-encoding the fixed text changes no byte outside the fixed spans.
+/// meanwhile, and re-encoding the fixed text changes no byte outside the fixed spans. Those bytes
+/// are compared once more just before the new file replaces it (see [`crate::run::write`]).
 pub fn write_back(path: &Path, source: &SourceFile, after: &str) -> Result<(), Error> {
     let shown = input::display_path(path);
-    let io = |e| Error::Io {
+    let original = std::fs::read(path).map_err(|e| Error::Io {
         path: shown.clone(),
         source: e,
-    };
-    let original = std::fs::read(path).map_err(io)?;
+    })?;
     if encode_like(&original, source, &source.text).as_deref() != Ok(original.as_slice()) {
+        let changed = source
+            .encoding
+            .and_then(|enc| input::decode::decode(&shown, original.clone(), Some(enc.charset)).ok())
+            .is_none_or(|(now, _)| now != source.text);
+        if changed {
+            return Err(Error::Write {
+                path: shown,
+                source: WriteRefusal::Changed.into_io(),
+            });
+        }
         return Err(Error::usage(
-            format!("{shown} 在检查期间被修改过，或无法按原编码逐字节写回，没有写入修复"),
-            Some("请重新运行 huashu check --fix".to_string()),
+            format!("{shown}：无法按原编码逐字节写回，没有写入修复"),
+            Some("可以用 huashu check --diff 查看改动，手动修改".to_string()),
         ));
     }
     let bytes = encode_like(&original, source, after)
         .map_err(|why| Error::usage(format!("{shown}：{why}，没有写入修复"), None))?;
-    write_atomic(path, &bytes).map_err(io)
+    write::write_file(path, &bytes, Expect::Unchanged(&original)).map_err(|e| Error::Write {
+        path: shown,
+        source: e,
+    })
 }
 
 /// A text encoded the way the file was: UTF-8, with the BOM when it had one. This is the one place that
@@ -427,31 +442,11 @@ fn encode_like(_original: &[u8], source: &SourceFile, text: &str) -> Result<Vec<
     crate::text::encoding::encode(text, &encoding).map_err(|e| e.to_string())
 }
 
-/// Replaces a file's contents through a temporary file in the same directory and a rename, so a
-/// crash or a full disk never leaves a half-written file. The file's permissions are kept.
+/// Replaces a file's contents, whatever they are now (see [`crate::run::write`]: through a symbolic
+/// link, never into a device or FIFO, via an exclusive temporary file and a rename, keeping the
+/// file's permissions).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.huashu-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    write::write_file(path, bytes, Expect::Any)
 }
 
 /// `a/NAME` as git writes it; an absolute path keeps its own leading `/`.

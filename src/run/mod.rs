@@ -9,6 +9,7 @@ pub mod fix;
 pub mod pool;
 pub mod setup;
 pub mod suppress;
+pub mod write;
 
 use crate::engine::pack::Pack;
 use crate::error::Error;
