@@ -7,7 +7,7 @@
 mod raw;
 
 use crate::engine::rules::{
-    Example, Examples, Fix, Kind, Level, Rule, Scope, forbid::Forbid, limit::Limit,
+    Example, Examples, Fix, Kind, Level, Rule, Scope, View, forbid::Forbid, limit::Limit,
     matcher::Matcher, replace::Replace, require::Require, require_with::RequireWith,
 };
 use crate::error::{LocatedError, from_yaml_error, location_range};
@@ -227,6 +227,20 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
             Scope::Phrase
         }
     };
+    let view = match r.view.as_ref().map(|s| s.value.as_str()) {
+        None | Some("text") => View::Text,
+        Some("skeleton") => View::Skeleton,
+        Some(other) => {
+            let at = r.view.as_ref().expect("matched Some");
+            ctx.error_help(
+                at,
+                format!("未知的匹配视图 “{other}”"),
+                "未知视图",
+                "可用视图：text（默认）、skeleton",
+            );
+            View::Text
+        }
+    };
     let scenes = r.scenes.as_ref().map(|list| {
         list.iter()
             .filter_map(|s| {
@@ -440,6 +454,7 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
         source: r.source.value.trim().to_string(),
         scenes,
         scope,
+        view,
         suggest: r.suggest.clone(),
         except,
         unless,
@@ -495,4 +510,44 @@ pub fn example_failures(src: &Arc<SourceFile>, rule: &Rule) -> Vec<LocatedError>
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::linter::rule_hits;
+
+    fn pack(body: &str) -> Result<Pack, Vec<LocatedError>> {
+        Pack::parse("t.yaml", &format!("pack: t\ndescription: t\n{body}"))
+    }
+
+    const RULE: &str =
+        "    kind: forbid\n    level: warning\n    message: m\n    explain: e\n    source: s\n";
+
+    #[test]
+    fn a_skeleton_rule_sees_through_separators_and_reports_the_original_characters() {
+        let p = pack(&format!(
+            "rules:\n  - id: t/a\n{RULE}    match: skeleton\n    words: [微信]\n    examples: {{bad: ['加 薇-信'], good: [维新]}}\n  - id: t/b\n{RULE}    words: [微信]\n    examples: {{bad: [微信], good: ['薇-信']}}\n"
+        ))
+        .unwrap();
+        assert_eq!(p.rules[0].view, View::Skeleton);
+        // 加 薇-信: the match is 薇-信, characters 2..5 of the original
+        assert_eq!(
+            rule_hits(&p.rules[0], "加 薇-信", Scene::Common),
+            vec![2..5]
+        );
+        assert!(rule_hits(&p.rules[1], "加 薇-信", Scene::Common).is_empty());
+    }
+
+    #[test]
+    fn an_unknown_view_is_an_error() {
+        let errors = pack(&format!(
+            "rules:\n  - id: t/a\n{RULE}    match: pinyin\n    words: [微信]\n    examples: {{bad: [微信], good: [旺旺]}}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.to_string().contains("pinyin")),
+            "{errors:?}"
+        );
+    }
 }

@@ -27,6 +27,9 @@ pub struct RawRule {
     pub scenes: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub scope: Option<Spanned<String>>,
+    /// `match: skeleton`: words and patterns run on the skeleton view (`text::skeleton`).
+    #[serde(default, rename = "match")]
+    pub view: Option<Spanned<String>>,
     #[serde(default)]
     pub suggest: Vec<String>,
     #[serde(default)]
