@@ -11,6 +11,9 @@ pub struct RawPack {
     pub pack: Spanned<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// Named word lists the pack's rules share: `{{name}}` in a pattern, or a `words` entry.
+    #[serde(default)]
+    pub lexicons: Option<Spanned<OrderedMap>>,
     pub rules: Vec<Spanned<RawRule>>,
 }
 
