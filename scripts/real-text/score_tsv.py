@@ -55,7 +55,7 @@ def yaml_str(s):
     return json.dumps(s, ensure_ascii=False)
 
 
-def run(binary, rows):
+def run(binary, rows, extra=()):
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "batch.yaml")
         with open(path, "w", encoding="utf-8") as f:
@@ -64,7 +64,7 @@ def run(binary, rows):
                 f.write(f"  - name: {yaml_str('L' + str(r['line']))}\n")
                 f.write(f"    scene: {r['scene']}\n")
                 f.write(f"    phrases:\n      - {yaml_str(r['text'])}\n")
-        cmd = [binary, "check", "--format", "json", "--no-config", "--color", "never", path]
+        cmd = [binary, "check", "--format", "json", "--no-config", "--color", "never", *extra, path]
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode not in (0, 1):
             sys.exit(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stderr}")
@@ -78,6 +78,8 @@ def main(argv=None):
     ap.add_argument("--credit", action="append", default=[], metavar="RULE=COVERING_RULE")
     ap.add_argument("--list", action="store_true", help="print every FP and FN line")
     ap.add_argument("--json", metavar="OUT")
+    ap.add_argument("--huashu-arg", action="append", default=[], metavar="ARG",
+                    help="passed to huashu check, e.g. --huashu-arg=--select=compliance")
     a = ap.parse_args(argv)
 
     credits = []
@@ -87,7 +89,7 @@ def main(argv=None):
         credits.append(tuple(x.strip() for x in c.split("=", 1)))
 
     rows = read_batch(a.batch)
-    doc = run(a.binary, rows)
+    doc = run(a.binary, rows, a.huashu_arg)
     fired = defaultdict(dict)  # line -> rule -> highest level
     for d in doc.get("diagnostics", []):
         line = int(d["group"][1:])
