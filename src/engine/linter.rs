@@ -1,10 +1,12 @@
 //! Runs compiled rules over phrases. Each phrase is normalised once and split into sentences once;
 //! nothing is compiled here.
 
-use crate::engine::rules::{Rule, Scope, sentences};
+use crate::engine::rules::{Rule, Scope, View, sentences};
 use crate::text::normalize::Normalized;
 use crate::text::phrase::Phrase;
 use crate::text::scene::Scene;
+use crate::text::skeleton::Skeleton;
+use std::cell::OnceCell;
 use std::ops::Range;
 
 /// One rule's match in a phrase, in characters of the phrase.
@@ -21,11 +23,20 @@ pub struct Linter {
     pub rules: Vec<Rule>,
 }
 
+/// The skeleton view of a phrase with its phrase and sentence scopes.
+struct SkeletonView {
+    skeleton: Skeleton,
+    whole: Vec<Range<usize>>,
+    sentences: Vec<Range<usize>>,
+}
+
 /// A phrase prepared for matching.
 struct Prepared {
     norm: Normalized,
     whole: Vec<Range<usize>>,
     sentences: Vec<Range<usize>>,
+    /// The skeleton view and its scopes, built the first time a `match: skeleton` rule runs.
+    skeleton: OnceCell<SkeletonView>,
 }
 
 impl Prepared {
@@ -37,15 +48,38 @@ impl Prepared {
             norm,
             whole,
             sentences,
+            skeleton: OnceCell::new(),
         }
     }
 
     fn run(&self, rule: &Rule, index: usize, out: &mut Vec<Finding>) {
+        if rule.view == View::Skeleton {
+            let view = self.skeleton.get_or_init(|| {
+                let skeleton = Skeleton::new(&self.norm);
+                SkeletonView {
+                    whole: std::iter::once(0..skeleton.as_str().len()).collect(),
+                    sentences: sentences(skeleton.as_str()),
+                    skeleton,
+                }
+            });
+            let (skeleton, scopes) = match rule.scope {
+                Scope::Phrase => (&view.skeleton, &view.whole),
+                Scope::Sentence => (&view.skeleton, &view.sentences),
+            };
+            for hit in rule.check(skeleton.as_str(), scopes) {
+                out.push(Finding {
+                    rule: index,
+                    chars: skeleton.char_range(hit.range),
+                    suggestions: hit.suggestions,
+                });
+            }
+            return;
+        }
         let scopes = match rule.scope {
             Scope::Phrase => &self.whole,
             Scope::Sentence => &self.sentences,
         };
-        for hit in rule.check(&self.norm, scopes) {
+        for hit in rule.check(self.norm.as_str(), scopes) {
             out.push(Finding {
                 rule: index,
                 chars: self.norm.char_range(hit.range),

@@ -7,7 +7,7 @@
 mod raw;
 
 use crate::engine::rules::{
-    Example, Examples, Fix, Kind, Level, Rule, Scope, forbid::Forbid, limit::Limit,
+    Example, Examples, Fix, Kind, Level, Rule, Scope, View, forbid::Forbid, limit::Limit,
     matcher::Matcher, replace::Replace, require::Require, require_with::RequireWith,
 };
 use crate::error::{LocatedError, from_yaml_error, location_range};
@@ -53,6 +53,25 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
 struct Ctx<'a> {
     src: &'a Arc<SourceFile>,
     errors: Vec<LocatedError>,
+    /// The pack's `lexicons:` (name → normalised words).
+    lexicons: Vec<(String, Vec<String>)>,
+}
+
+/// `{{name}}` references to a pack lexicon in a pattern or a word.
+fn lexicon_refs(s: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = s[from..].find("{{").map(|i| i + from) {
+        let Some(close) = s[open + 2..].find("}}").map(|i| i + open + 2) else {
+            break;
+        };
+        let name = &s[open + 2..close];
+        if is_kebab(name) {
+            out.push((open..close + 2, name));
+        }
+        from = close + 2;
+    }
+    out
 }
 
 impl Ctx<'_> {
@@ -78,11 +97,55 @@ impl Ctx<'_> {
             .push(LocatedError::new(self.src, range, message, label).with_help(help));
     }
 
+    fn lexicon(&self, name: &str) -> Option<&Vec<String>> {
+        self.lexicons
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, words)| words)
+    }
+
+    /// A pattern with every `{{name}}` replaced by `(?:word|word|…)`, longest words first.
+    fn expand(&mut self, p: &Spanned<String>) -> Option<String> {
+        let refs = lexicon_refs(&p.value);
+        if refs.is_empty() {
+            return Some(p.value.clone());
+        }
+        let mut out = String::new();
+        let mut last = 0;
+        for (range, name) in refs {
+            let Some(words) = self.lexicon(name) else {
+                let known: Vec<&str> = self.lexicons.iter().map(|(n, _)| n.as_str()).collect();
+                self.error_help(
+                    p,
+                    format!("未知的词表 {{{{{name}}}}}"),
+                    "未知词表",
+                    if known.is_empty() {
+                        "在规则包顶层用 lexicons: 定义词表".to_string()
+                    } else {
+                        format!("已定义的词表：{}", known.join("、"))
+                    },
+                );
+                return None;
+            };
+            let mut words = words.clone();
+            words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+            let alt: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+            out.push_str(&p.value[last..range.start]);
+            out.push_str(&format!("(?:{})", alt.join("|")));
+            last = range.end;
+        }
+        out.push_str(&p.value[last..]);
+        Some(out)
+    }
+
     fn regexes(&mut self, list: &[Spanned<String>]) -> Vec<Regex> {
         let mut out = Vec::new();
         for p in list {
+            let Some(pattern) = self.expand(p) else {
+                continue;
+            };
             // Only Traditional→Simplified: width folding or lower-casing would change regex syntax.
-            match Regex::new(&crate::text::normalize::simplify(&p.value)) {
+            match Regex::new(&crate::text::normalize::simplify(&pattern)) {
                 Ok(re) => out.push(re),
                 Err(e) => {
                     let detail = e.to_string();
@@ -101,11 +164,20 @@ impl Ctx<'_> {
     }
 
     fn matcher(&mut self, words: &[Spanned<String>], patterns: &[Spanned<String>]) -> Matcher {
-        let words: Vec<String> = words
-            .iter()
-            .map(|w| normalize_str(&w.value))
-            .filter(|w| !w.is_empty())
-            .collect();
+        let mut expanded = Vec::new();
+        for w in words {
+            // A word that is exactly `{{name}}` stands for the words of that lexicon.
+            match lexicon_refs(&w.value).as_slice() {
+                [(range, name)] if range.start == 0 && range.end == w.value.len() => {
+                    match self.lexicon(name) {
+                        Some(list) => expanded.extend(list.iter().cloned()),
+                        None => self.error(w, format!("未知的词表 {{{{{name}}}}}"), "未知词表"),
+                    }
+                }
+                _ => expanded.push(normalize_str(&w.value)),
+            }
+        }
+        let words: Vec<String> = expanded.into_iter().filter(|w| !w.is_empty()).collect();
         let patterns = self.regexes(patterns);
         Matcher::new(&words, patterns)
     }
@@ -136,7 +208,30 @@ impl Pack {
         let mut ctx = Ctx {
             src: &src,
             errors: Vec::new(),
+            lexicons: Vec::new(),
         };
+        if let Some(lexicons) = &raw.lexicons {
+            for (name, words) in &lexicons.value.0 {
+                if !is_kebab(&name.value) {
+                    ctx.error(
+                        name,
+                        format!("词表名 “{}” 只能用小写字母、数字和连字符", name.value),
+                        "词表名",
+                    );
+                } else if ctx.lexicon(&name.value).is_some() {
+                    ctx.error(name, format!("词表重复：{}", name.value), "重复的词表");
+                }
+                let words: Vec<String> = words
+                    .iter()
+                    .map(|w| normalize_str(w))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                if words.is_empty() {
+                    ctx.error(name, format!("词表 {} 是空的", name.value), "空词表");
+                }
+                ctx.lexicons.push((name.value.clone(), words));
+            }
+        }
         let pack_name = raw.pack.value.clone();
         if !is_kebab(&pack_name) {
             ctx.error(
@@ -225,6 +320,20 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
                 "可用范围：phrase、sentence",
             );
             Scope::Phrase
+        }
+    };
+    let view = match r.view.as_ref().map(|s| s.value.as_str()) {
+        None | Some("text") => View::Text,
+        Some("skeleton") => View::Skeleton,
+        Some(other) => {
+            let at = r.view.as_ref().expect("matched Some");
+            ctx.error_help(
+                at,
+                format!("未知的匹配视图 “{other}”"),
+                "未知视图",
+                "可用视图：text（默认）、skeleton",
+            );
+            View::Text
         }
     };
     let scenes = r.scenes.as_ref().map(|list| {
@@ -440,6 +549,7 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
         source: r.source.value.trim().to_string(),
         scenes,
         scope,
+        view,
         suggest: r.suggest.clone(),
         except,
         unless,
@@ -495,4 +605,72 @@ pub fn example_failures(src: &Arc<SourceFile>, rule: &Rule) -> Vec<LocatedError>
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::linter::rule_hits;
+
+    fn pack(body: &str) -> Result<Pack, Vec<LocatedError>> {
+        Pack::parse("t.yaml", &format!("pack: t\ndescription: t\n{body}"))
+    }
+
+    const RULE: &str =
+        "    kind: forbid\n    level: warning\n    message: m\n    explain: e\n    source: s\n";
+
+    #[test]
+    fn lexicons_expand_in_patterns_and_words() {
+        let p = pack(&format!(
+            "lexicons:\n  apps: [微信, QQ, 釘釘]\nrules:\n  - id: t/a\n{RULE}    patterns: ['加我{{{{apps}}}}']\n    examples: {{bad: [加我釘釘], good: [加我好友]}}\n  - id: t/b\n{RULE}    words: ['{{{{apps}}}}']\n    examples: {{bad: [qq号], good: [旺旺]}}\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            rule_hits(&p.rules[0], "亲，加我QQ", Scene::Common),
+            vec![2..6]
+        );
+        assert_eq!(
+            rule_hits(&p.rules[1], "我的微信", Scene::Common),
+            vec![2..4]
+        );
+    }
+
+    #[test]
+    fn an_unknown_lexicon_is_an_error_at_the_pattern() {
+        let errors = pack(&format!(
+            "lexicons:\n  apps: [微信]\nrules:\n  - id: t/a\n{RULE}    patterns: ['加我{{{{app}}}}']\n    examples: {{bad: [加我微信], good: [加我]}}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.to_string().contains("{{app}}")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_skeleton_rule_sees_through_separators_and_reports_the_original_characters() {
+        let p = pack(&format!(
+            "rules:\n  - id: t/a\n{RULE}    match: skeleton\n    words: [微信]\n    examples: {{bad: ['加 薇-信'], good: [维新]}}\n  - id: t/b\n{RULE}    words: [微信]\n    examples: {{bad: [微信], good: ['薇-信']}}\n"
+        ))
+        .unwrap();
+        assert_eq!(p.rules[0].view, View::Skeleton);
+        // 加 薇-信: the match is 薇-信, characters 2..5 of the original
+        assert_eq!(
+            rule_hits(&p.rules[0], "加 薇-信", Scene::Common),
+            vec![2..5]
+        );
+        assert!(rule_hits(&p.rules[1], "加 薇-信", Scene::Common).is_empty());
+    }
+
+    #[test]
+    fn an_unknown_view_is_an_error() {
+        let errors = pack(&format!(
+            "rules:\n  - id: t/a\n{RULE}    match: pinyin\n    words: [微信]\n    examples: {{bad: [微信], good: [旺旺]}}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.to_string().contains("pinyin")),
+            "{errors:?}"
+        );
+    }
 }

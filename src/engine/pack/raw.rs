@@ -11,6 +11,9 @@ pub struct RawPack {
     pub pack: Spanned<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// Named word lists the pack's rules share: `{{name}}` in a pattern, or a `words` entry.
+    #[serde(default)]
+    pub lexicons: Option<Spanned<OrderedMap>>,
     pub rules: Vec<Spanned<RawRule>>,
 }
 
@@ -27,6 +30,9 @@ pub struct RawRule {
     pub scenes: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub scope: Option<Spanned<String>>,
+    /// `match: skeleton`: words and patterns run on the skeleton view (`text::skeleton`).
+    #[serde(default, rename = "match")]
+    pub view: Option<Spanned<String>>,
     #[serde(default)]
     pub suggest: Vec<String>,
     #[serde(default)]

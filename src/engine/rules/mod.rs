@@ -8,7 +8,6 @@ pub mod replace;
 pub mod require;
 pub mod require_with;
 
-use crate::text::normalize::Normalized;
 use crate::text::scene::Scene;
 use regex::Regex;
 use serde::Serialize;
@@ -66,6 +65,18 @@ pub enum Scope {
     Sentence,
 }
 
+/// Which view of a phrase a rule matches on (`match:` in a pack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum View {
+    /// The normalised view (`text::normalize`): the default.
+    #[default]
+    Text,
+    /// The skeleton view (`text::skeleton`): separators and emoji between letters removed,
+    /// homophones of contact words folded, digits in any form read as digits.
+    Skeleton,
+}
+
 #[derive(Debug, Clone)]
 pub enum Kind {
     Forbid(forbid::Forbid),
@@ -112,6 +123,7 @@ pub struct Rule {
     pub source: String,
     pub scenes: Option<Vec<Scene>>,
     pub scope: Scope,
+    pub view: View,
     pub suggest: Vec<String>,
     pub except: Vec<Regex>,
     pub unless: Vec<Regex>,
@@ -140,14 +152,15 @@ impl Rule {
         }
     }
 
-    /// Runs the rule over each scope of a normalised phrase; hits are byte ranges of the whole view.
-    pub fn check(&self, norm: &Normalized, scopes: &[Range<usize>]) -> Vec<Hit> {
+    /// Runs the rule over each scope of a view of a phrase (the one `self.view` names); hits are
+    /// byte ranges of the whole view.
+    pub fn check(&self, view: &str, scopes: &[Range<usize>]) -> Vec<Hit> {
         // Per scope: the kind finds matches; `unless` silences the scope; `except` drops matches lying
         // inside one of its matches; what still overlaps is one finding. Most scopes have no match, so
         // `unless` and `except` are only searched when there is one.
         let mut all = Vec::new();
         for scope in scopes {
-            let text = &norm.as_str()[scope.clone()];
+            let text = &view[scope.clone()];
             let mut hits = Vec::new();
             let excepted = || -> Vec<Range<usize>> {
                 self.except
