@@ -126,7 +126,7 @@ fn is_document_name(name: &str) -> bool {
 /// Whether Markdown text reads as documentation rather than a phrase library: it holds a fenced
 /// code block, or inline code (three spans or more). Quick replies never carry code.
 pub fn is_documentation(text: &str) -> bool {
-    text.lines().any(|l| {
+    crate::text::source::lines(text).any(|l| {
         let t = l.trim_start();
         t.starts_with("```") || t.starts_with("~~~")
     }) || text.matches('`').count() >= 6
