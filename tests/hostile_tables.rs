@@ -203,6 +203,31 @@ fn xlsx_zip_bomb_meets_the_size_limit_with_a_clear_error() {
 }
 
 #[test]
+fn xlsx_with_a_forged_shared_string_count_is_refused_not_an_abort() {
+    // calamine reserves `uniqueCount` strings up front: 4 trillion would abort the process.
+    let sst = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="4000000000000"><si><t>快捷短语</t></si></sst>"#;
+    let sheet = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#;
+    let book = support::workbook_zip(&[
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ("xl/sharedStrings.xml", sst.as_bytes()),
+    ]);
+    let dir = dir_with(&[("sst.xlsx", &book), ("ok.txt", "这个我不知道\n".as_bytes())]);
+    let r = run(
+        dir.path(),
+        &["check", "--format", "json", "sst.xlsx", "ok.txt"],
+    );
+    r.sane();
+    assert_eq!(r.code, 2);
+    assert!(
+        r.error_for("sst.xlsx")["message"]
+            .as_str()
+            .unwrap()
+            .contains("共享字符串")
+    );
+    assert_eq!(r.findings_in("ok.txt").len(), 1);
+}
+
+#[test]
 fn one_broken_workbook_never_stops_the_other_files() {
     let good = xlsx(&[("A1", "快捷短语"), ("A2", "这个我不知道")]);
     let broken = good[..good.len() / 2].to_vec();

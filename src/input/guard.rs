@@ -120,7 +120,44 @@ pub fn check_xlsx(bytes: &[u8]) -> Result<(), Refusal> {
     if total > MAX_TOTAL_BYTES {
         return Err(Refusal::TooLarge { size: total });
     }
+    // calamine reserves room for as many shared strings as `<sst uniqueCount="N">` says, before
+    // reading one: a forged count aborts the process. Every string takes bytes of the part.
+    for i in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(i) else {
+            continue;
+        };
+        let name = part
+            .name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        if !name.ends_with("sharedstrings.xml") {
+            continue;
+        }
+        let size = part.size();
+        let mut head = Vec::new();
+        let _ = (&mut part).take(64 << 10).read_to_end(&mut head);
+        if let Some(count) = unique_count(&head)
+            && count > size / 8 + 1024
+        {
+            return Err(Refusal::Damaged(
+                "共享字符串表声明的字符串个数远超它的实际大小",
+            ));
+        }
+    }
     Ok(())
+}
+
+/// The `uniqueCount` of the `<sst>` tag at the start of a shared strings part.
+fn unique_count(head: &[u8]) -> Option<u64> {
+    let text = String::from_utf8_lossy(head);
+    let tag_start = text.find("sst")?;
+    let tag = &text[tag_start..];
+    let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+    let value = tag.split("uniqueCount").nth(1)?;
+    let value = value.trim_start().strip_prefix('=')?.trim_start();
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &value[1..];
+    value[..value.find(quote)?].trim().parse().ok()
 }
 
 const ENDLESS: &str = "扇区链首尾相连，读不到尽头";
@@ -478,6 +515,14 @@ mod tests {
         .concat();
         let got: Vec<(u16, usize)> = records(&stream).map(|(t, d)| (t, d.len())).collect();
         assert_eq!(got, [(0x0809, 2), (0x000A, 0)]);
+    }
+
+    #[test]
+    fn shared_string_counts_are_read_from_the_sst_tag() {
+        let head = br#"<?xml version="1.0"?><sst xmlns="x" count="9" uniqueCount = '42'><si>"#;
+        assert_eq!(unique_count(head), Some(42));
+        assert_eq!(unique_count(b"<sst count=\"3\">"), None);
+        assert_eq!(unique_count(b"<sst uniqueCount=\"x\">"), None);
     }
 
     #[test]
