@@ -283,3 +283,38 @@ fn hidden_and_gitignored_folders_are_not_walked() {
     assert_eq!(r.code, 0);
     assert_eq!(r.json()["summary"]["files"], 1);
 }
+
+#[test]
+fn a_config_saved_as_utf16_is_an_error_naming_it_not_ignored() {
+    let dir = dir_with(&[
+        (
+            "huashu.yaml",
+            &support::utf16("levels:\n  etiquette/dont-know: off\n", false, true),
+        ),
+        ("a.txt", "这个我不知道\n".as_bytes()),
+    ]);
+    let r = run(dir.path(), &["check", "a.txt"]);
+    r.sane();
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("huashu.yaml"), "{}", r.stderr);
+}
+
+#[test]
+fn a_config_alias_bomb_fails_fast() {
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let prev = format!("*a{}", i - 1);
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            [prev.as_str(); 10].join(", ")
+        ));
+    }
+    bomb.push_str("exclude: *a9\n");
+    let dir = dir_with(&[("huashu.yaml", bomb.as_bytes()), ("a.txt", b"ok\n")]);
+    let started = std::time::Instant::now();
+    let r = run(dir.path(), &["check", "a.txt"]);
+    r.sane();
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("huashu.yaml"), "{}", r.stderr);
+    assert!(started.elapsed().as_secs() < 30);
+}

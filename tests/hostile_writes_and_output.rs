@@ -208,3 +208,31 @@ fn fix_on_a_gbk_csv_with_two_phrase_columns_fixes_both() {
         after.as_ref()
     );
 }
+
+#[test]
+fn a_baseline_saved_as_utf16_is_an_error_naming_it_not_an_empty_baseline() {
+    let dir = dir_with(&[
+        (
+            "base.json",
+            &utf16("{\"version\": 1, \"findings\": []}\n", false, true),
+        ),
+        ("a.txt", "这个我不知道\n".as_bytes()),
+    ]);
+    let r = run(dir.path(), &["check", "--baseline", "base.json", "a.txt"]);
+    r.sane();
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("base.json"), "{}", r.stderr);
+}
+
+#[test]
+fn write_baseline_into_a_missing_folder_fails_and_writes_nothing() {
+    let dir = dir_with(&[("a.txt", "这个我不知道\n".as_bytes())]);
+    let r = run(
+        dir.path(),
+        &["check", "--write-baseline", "nowhere/base.json", "a.txt"],
+    );
+    r.sane();
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("nowhere/base.json"), "{}", r.stderr);
+    assert!(!dir.path().join("nowhere").exists());
+}
