@@ -326,6 +326,29 @@ fn xls_with_a_looping_sector_chain_is_refused_instead_of_hanging() {
 }
 
 #[test]
+fn fuzz_found_xls_sector_past_the_end_is_refused_not_a_panic() {
+    let xls = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/fuzz/xls-sector-past-end.xls"),
+    )
+    .unwrap();
+    let dir = dir_with(&[("crash.xls", &xls), ("ok.txt", "这个我不知道\n".as_bytes())]);
+    let r = run(
+        dir.path(),
+        &["check", "--format", "json", "crash.xls", "ok.txt"],
+    );
+    r.sane();
+    assert_eq!(r.code, 2);
+    assert!(
+        r.error_for("crash.xls")["message"]
+            .as_str()
+            .unwrap()
+            .contains("损坏")
+    );
+    assert_eq!(r.findings_in("ok.txt").len(), 1);
+}
+
+#[test]
 fn the_xls_fixture_still_reads_after_the_guards() {
     let dir = dir_with(&[("q.xls", &patched_xls(|_| {}))]);
     let r = run(dir.path(), &["check", "--format", "json", "q.xls"]);

@@ -204,7 +204,12 @@ impl Sectors {
                     .read(&mut self.data[len..end])
                     .map_err(|_| Refusal::Damaged("读取扇区出错"))?;
                 if read == 0 {
-                    return Ok(&self.data[start..len.max(start)]);
+                    // calamine slices `start..len` here, and panics when the file ends before the
+                    // sector even starts (found by fuzzing).
+                    if len < start {
+                        return Err(Refusal::Damaged("扇区编号超出了文件"));
+                    }
+                    return Ok(&self.data[start..len]);
                 }
                 len += read;
             }
