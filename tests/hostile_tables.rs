@@ -349,6 +349,26 @@ fn fuzz_found_xls_sector_past_the_end_is_refused_not_a_panic() {
 }
 
 #[test]
+fn xls_with_a_truncated_sheet_directory_record_is_refused_not_a_panic() {
+    // BoundSheet8 (0x0085) cut to 4 bytes: calamine reads its flag bytes 4 and 5 unchecked.
+    let xls = patched_xls(|b| {
+        let at = (0..b.len() - 4)
+            .find(|&i| b[i..i + 2] == [0x85, 0x00] && b[i + 2] == 16 && b[i + 3] == 0)
+            .expect("the sheet's BoundSheet8 record");
+        b[at + 2] = 4;
+    });
+    let dir = dir_with(&[("short.xls", &xls), ("ok.txt", "这个我不知道\n".as_bytes())]);
+    let r = run(
+        dir.path(),
+        &["check", "--format", "json", "short.xls", "ok.txt"],
+    );
+    r.sane();
+    assert_eq!(r.code, 2);
+    r.error_for("short.xls");
+    assert_eq!(r.findings_in("ok.txt").len(), 1);
+}
+
+#[test]
 fn the_xls_fixture_still_reads_after_the_guards() {
     let dir = dir_with(&[("q.xls", &patched_xls(|_| {}))]);
     let r = run(dir.path(), &["check", "--format", "json", "q.xls"]);
