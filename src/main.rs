@@ -357,8 +357,50 @@ fn parse_input_format(s: &str) -> Result<huashu::input::Format, String> {
     })
 }
 
+/// Whether standard input was closed when huashu started. Rust's runtime reopens a closed fd 0 on
+/// /dev/null before `main`, where it would read as an empty file (a clean result for nothing), so
+/// this looks at it earlier, from the platform's list of functions run at load time.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+mod stdin_probe {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn probe() {
+        // SAFETY: F_GETFD only asks whether descriptor 0 is open.
+        if unsafe { libc::fcntl(0, libc::F_GETFD) } == -1 {
+            CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
+
+    #[used]
+    #[cfg_attr(
+        any(target_os = "linux", target_os = "android"),
+        unsafe(link_section = ".init_array")
+    )]
+    #[cfg_attr(
+        target_vendor = "apple",
+        unsafe(link_section = "__DATA,__mod_init_func")
+    )]
+    static PROBE: extern "C" fn() = probe;
+
+    pub fn closed() -> bool {
+        CLOSED.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+mod stdin_probe {
+    pub fn closed() -> bool {
+        false
+    }
+}
+
 fn run(command: Command, config: &ConfigChoice, color: bool) -> Result<u8, huashu::Error> {
     let mut stdin = || {
+        if stdin_probe::closed() {
+            return Err(std::io::Error::from(std::io::ErrorKind::NotConnected));
+        }
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf).map(|_| buf)
     };
@@ -379,8 +421,7 @@ fn run(command: Command, config: &ConfigChoice, color: bool) -> Result<u8, huash
         }
         Command::TestRules { packs } => return commands::test_rules(&packs, &mut io),
     };
-    // A closed pipe (huashu rules | head) is not an error worth a panic.
-    let _ = io.out.write_all(text.as_bytes());
-    let _ = io.out.flush();
+    // A closed pipe (huashu rules | head) is fine; a full disk is an error.
+    huashu::run::emit(io.out, &text)?;
     Ok(0)
 }

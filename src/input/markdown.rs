@@ -98,7 +98,7 @@ impl State {
             return;
         };
         let row = std::mem::take(&mut t.row);
-        let cols = t.columns;
+        let cols = t.columns.clone();
         match cols {
             Some(cols) => {
                 let cell = |i: Option<usize>| {
@@ -107,10 +107,12 @@ impl State {
                         .map(|(t, _)| t.clone())
                 };
                 let (code, group) = (cell(cols.code), cell(cols.group));
-                if let Some(Some((text, offsets))) = row.get(cols.text).cloned() {
-                    let mut p = self.phrase(text, offsets, group.as_deref());
-                    p.code = code;
-                    self.out.push(p);
+                for &c in &cols.text {
+                    if let Some(Some((text, offsets))) = row.get(c).cloned() {
+                        let mut p = self.phrase(text, offsets, group.as_deref());
+                        p.code = code.clone();
+                        self.out.push(p);
+                    }
                 }
             }
             None => {

@@ -292,10 +292,13 @@ const MAX_CONTEXT_CHARS: usize = 500;
 /// The whole lines holding the finding, so viewers without the repository still show the phrase.
 fn context_region(d: &Diagnostic) -> Option<Region<'_>> {
     let text = &d.source.text;
-    let start = text.get(..d.span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let start = text
+        .get(..d.span.start)?
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
     let end = text
         .get(d.span.end..)?
-        .find('\n')
+        .find(['\n', '\r'])
         .map_or(text.len(), |i| d.span.end + i);
     let lines = text[start..end].trim_end_matches('\r');
     if lines.chars().count() > MAX_CONTEXT_CHARS {

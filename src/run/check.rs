@@ -50,7 +50,7 @@ const SEGMENT: usize = 16_384;
 /// Work for the pool: read (and fix, and lint a small document) one input, or lint part of a large
 /// document.
 enum Job<'a> {
-    Read(&'a Input, Option<Arc<[u8]>>),
+    Read(&'a Input, Option<Result<Arc<[u8]>, Arc<std::io::Error>>>),
     Lint(Arc<Document>, Arc<ProfileLinter>, std::ops::Range<usize>),
 }
 
@@ -128,6 +128,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     let mut run = Run {
         setup: &setup,
         failures: Vec::new(),
+        partial: 0,
         skipped: walked.skipped,
         empty: Vec::new(),
         summary: Summary::default(),
@@ -166,7 +167,14 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         .map(|n| n.get())
         .unwrap_or(1);
     let work = |job: Job| match job {
-        Job::Read(input, stdin) => Done::Read(work_one(&setup, input, stdin.as_deref(), fix)),
+        Job::Read(input, stdin) => Done::Read(match stdin {
+            Some(Err(e)) => Worked::Failed(input::stdin_error(std::io::Error::new(
+                e.kind(),
+                e.to_string(),
+            ))),
+            Some(Ok(bytes)) => work_one(&setup, input, Some(&bytes), fix),
+            None => work_one(&setup, input, None, fix),
+        }),
         Job::Lint(document, linter, range) => {
             Done::Lint(setup.lint_range(&document, &linter, range))
         }
@@ -187,9 +195,10 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
                 {
                     break;
                 }
-                // Standard input is read here, by the one thread that may.
-                let stdin: Option<Arc<[u8]>> = match inputs[next] {
-                    Input::Stdin => Some(Arc::from((io.stdin)().unwrap_or_default())),
+                // Standard input is read here, by the one thread that may. Failing to read it (it is
+                // closed) fails that input; it is never taken for an empty file.
+                let stdin = match inputs[next] {
+                    Input::Stdin => Some((io.stdin)().map(Arc::from).map_err(Arc::new)),
                     Input::File { .. } => None,
                 };
                 ahead.push_back((next, size, pool.submit(Job::Read(&inputs[next], stdin))));
@@ -214,7 +223,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     let stats = statistics.then(|| run.tally.statistics());
     let failures: Vec<Failure> = run.failures.iter().map(Failure::of).collect();
     let mut summary = run.summary;
-    summary.failed = failures.len();
+    summary.failed = failures.len() - run.partial;
     summary.skipped = run.skipped.len();
     summary.empty = run.empty.len();
     let written = written.and_then(|()| match writer.as_mut() {
@@ -234,12 +243,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             return Ok(summary.exit_code(setup.max_warnings));
         }
-        Err(e) => {
-            return Err(Error::Write {
-                path: "<标准输出>".to_string(),
-                source: e,
-            });
-        }
+        Err(e) => return Err(crate::run::output_error(&e)),
     }
     let (edits, files) = run.fixed;
     if edits > 0 {
@@ -338,6 +342,10 @@ fn apply_fix(
     document: &Document,
     notes: &mut Vec<String>,
 ) -> Result<Option<(Document, usize)>, Error> {
+    if !document.problems.is_empty() {
+        notes.push(damaged_note(document));
+        return Ok(None);
+    }
     let f = fix::plan(setup, input, document);
     notes.extend(skipped_notes(&f));
     if !f.changed() {
@@ -373,6 +381,15 @@ fn apply_fix(
     Ok(Some((next, f.fixed)))
 }
 
+/// Why a file read around damage is not fixed: writing it back would write the reader's stand-ins
+/// (U+FFFD for damaged bytes) over what the file holds.
+fn damaged_note(document: &Document) -> String {
+    format!(
+        "{}：文件有损坏或格式问题（见错误信息），没有自动修复；改正后再运行 --fix",
+        document.source.name
+    )
+}
+
 fn skipped_notes(f: &fix::FileFix) -> Vec<String> {
     f.skipped
         .iter()
@@ -384,6 +401,8 @@ fn skipped_notes(f: &fix::FileFix) -> Vec<String> {
 struct Run<'a> {
     setup: &'a Setup,
     failures: Vec<Error>,
+    /// Failures that are problems inside a file that was checked all the same.
+    partial: usize,
     skipped: Vec<Skipped>,
     empty: Vec<String>,
     summary: Summary,
@@ -430,7 +449,7 @@ impl Run<'_> {
             Worked::Checked(c) => c,
         };
         let Checked {
-            document,
+            mut document,
             linter,
             diagnostics,
             notes,
@@ -442,6 +461,11 @@ impl Run<'_> {
         }
         if let Some(e) = write_error {
             self.fail(e, err);
+        }
+        // Read around: the rest of the file is checked below, and the run fails.
+        for problem in std::mem::take(&mut document.problems) {
+            self.partial += 1;
+            self.fail(problem.into(), err);
         }
         if fixed > 0 {
             self.fixed.0 += fixed;
@@ -545,6 +569,13 @@ fn diff_run(setup: &Setup, inputs: &[Input], run: &mut Run, io: &mut Io) -> Resu
             }
         };
         setup.apply_scenes(&mut document);
+        if !document.problems.is_empty() {
+            let _ = writeln!(io.err, "{}", damaged_note(&document));
+            for problem in std::mem::take(&mut document.problems) {
+                run.fail(problem.into(), io.err);
+            }
+            continue;
+        }
         let f = fix::plan(setup, input, &document);
         for n in skipped_notes(&f) {
             let _ = writeln!(io.err, "{n}");
@@ -554,14 +585,14 @@ fn diff_run(setup: &Setup, inputs: &[Input], run: &mut Run, io: &mut Io) -> Resu
         }
         changed = true;
         if fix::writable(f.format) {
-            emit(io.out, &fix::diff(&f));
+            emit(io.out, &fix::diff(&f))?;
         } else {
             // A workbook's text is synthetic: a diff of it means nothing; cells do.
             let mut s = format!("# {}（Excel 工作簿，不会被改写）\n", f.name);
             for c in &f.changes {
                 s.push_str(&format!("#   {c}\n"));
             }
-            emit(io.out, &s);
+            emit(io.out, &s)?;
         }
     }
     Ok(if !run.failures.is_empty() {

@@ -221,8 +221,9 @@ fn check_and_write(
     )?;
     let rendered = String::from_utf8_lossy(&out);
     let problems = String::from_utf8_lossy(&err);
-    // Files that could not be read: on the console now, and in the report for later.
-    emit(io.err, &problems);
+    // Files that could not be read: on the console now, and in the report for later. A console that
+    // cannot be written to must not cost the user the report.
+    let _ = emit(io.err, &problems);
     let text = file_contents(REPORT.1, &rendered, &problems);
     let report = match write_report(&beside, &text) {
         Ok(()) => beside,

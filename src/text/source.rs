@@ -14,6 +14,9 @@ pub struct SourceFile {
     pub encoding: Option<TextEncoding>,
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
+    /// Whether some line ends with a lone CR (an old Mac or Excel export): miette cannot draw such a
+    /// file's lines, so snippets show the span's own line only.
+    lone_cr: bool,
     /// For a workbook: the cell each stretch of the synthetic text came from, in text order.
     cells: Vec<CellSpan>,
 }
@@ -56,12 +59,24 @@ pub struct Position {
 impl SourceFile {
     pub fn new(name: impl Into<Arc<str>>, text: String) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut lone_cr = false;
+        let bytes = text.as_bytes();
+        // A line ends with LF, CRLF, or a lone CR (old Mac and Excel exports).
+        for i in memchr_breaks(bytes) {
+            if bytes[i] == b'\r' {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    continue;
+                }
+                lone_cr = true;
+            }
+            line_starts.push(i + 1);
+        }
         SourceFile {
             name: name.into(),
             text,
             encoding: None,
             line_starts,
+            lone_cr,
             cells: Vec::new(),
         }
     }
@@ -129,6 +144,50 @@ impl SourceFile {
             .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
+}
+
+/// The offsets of every CR and LF byte.
+fn memchr_breaks(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b'\n' | b'\r'))
+        .map(|(i, _)| i)
+}
+
+/// The lines of a text, each with its line break: a line ends with LF, CRLF or a lone CR.
+pub fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let from = start;
+        let mut i = from;
+        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+            i += 1;
+        }
+        if i < bytes.len() {
+            i += if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+        }
+        start = i;
+        Some(&text[from..i])
+    })
+}
+
+/// The lines of a text without their line breaks (LF, CRLF or a lone CR).
+pub fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+    lines_inclusive(text).map(|l| l.trim_end_matches(['\n', '\r']))
+}
+
+/// Where the line holding byte `at` starts (after an LF, CRLF or lone CR).
+pub fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1)
 }
 
 /// Above this size a snippet shows only a window of the span's own line: a phrase file with a
@@ -244,7 +303,7 @@ impl SourceCode for SourceFile {
             .copied()
             .unwrap_or(self.text.len());
         let line_start = self.line_starts[self.line_index(start)];
-        if data_end - data_start > MAX_SNIPPET_BYTES {
+        if data_end - data_start > MAX_SNIPPET_BYTES || self.lone_cr {
             return Ok(Box::new(self.window(start, end, line_start)));
         }
         // miette prints this column in its header; count characters, as every other column here does.

@@ -203,8 +203,9 @@ impl Pack {
     /// Parses and compiles a pack without running its examples (`huashu test-rules` runs them).
     pub fn parse_unchecked(name: &str, text: &str) -> Result<Pack, Vec<LocatedError>> {
         let src = Arc::new(SourceFile::new(name, text.to_string()));
-        let raw: RawPack =
-            serde_saphyr::from_str(text).map_err(|e| vec![from_yaml_error(&src, &e, "规则包")])?;
+        // The phrasebook limits: a large pack (thousands of rules) must load; alias bombs must not.
+        let raw: RawPack = serde_saphyr::from_str_with_options(text, crate::input::yaml::options())
+            .map_err(|e| vec![from_yaml_error(&src, &e, "规则包")])?;
         let mut ctx = Ctx {
             src: &src,
             errors: Vec::new(),
