@@ -40,11 +40,7 @@ fn cases() -> Vec<(String, Vec<String>)> {
     for f in &files {
         out.push((
             f.clone(),
-            vec![
-                "--pack".into(),
-                "cosmetics".into(),
-                format!("{inputs}/{f}"),
-            ],
+            vec!["--pack".into(), "cosmetics".into(), format!("{inputs}/{f}")],
         ));
     }
     // A selection: a subset of the rules runs over a corpus.
@@ -119,8 +115,8 @@ fn findings_match_the_goldens() {
             std::fs::write(&path, &got).unwrap();
             continue;
         }
-        let want = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let want =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         if got != want {
             let first = got
                 .lines()
@@ -137,6 +133,13 @@ fn findings_match_the_goldens() {
             failed.push(format!("{name}:\n{first}"));
         }
     }
-    assert!(failed.is_empty(), "findings changed:\n{}", failed.join("\n"));
-    assert!(total > 1000, "only {total} findings: the cases lost their inputs");
+    assert!(
+        failed.is_empty(),
+        "findings changed:\n{}",
+        failed.join("\n")
+    );
+    assert!(
+        total > 1000,
+        "only {total} findings: the cases lost their inputs"
+    );
 }
