@@ -1,9 +1,54 @@
-//! Embeds every `rules/*.yaml` pack into the binary, so the default run needs no files beside it.
+//! Embeds every `rules/*.yaml` pack into the binary, so the default run needs no files beside it, and
+//! prepares the packs' patterns: for each (Traditional simplified, as the engine compiles it) the
+//! literals one of which every match contains, so a run needs to parse no built-in pattern to set up
+//! its prefilter. A built-in pattern that does not parse fails the build.
 
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::{env, fs, path::Path};
+
+#[allow(dead_code)]
+#[path = "src/text/normalize.rs"]
+mod normalize;
+
+#[allow(dead_code)]
+#[path = "src/engine/literals.rs"]
+mod literals;
+
+/// Just the pattern lists of a pack; everything else is checked when the pack loads.
+#[derive(Deserialize)]
+struct Pack {
+    #[serde(default)]
+    rules: Vec<Rule>,
+}
+
+#[derive(Deserialize)]
+struct Rule {
+    #[serde(default)]
+    patterns: Option<Vec<String>>,
+    #[serde(default)]
+    except: Vec<String>,
+    #[serde(default)]
+    unless: Vec<String>,
+    #[serde(default)]
+    when: Option<Match>,
+    #[serde(default)]
+    require: Option<Match>,
+    #[serde(default)]
+    any: Option<Match>,
+}
+
+#[derive(Deserialize)]
+struct Match {
+    #[serde(default)]
+    patterns: Vec<String>,
+}
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=src/engine/literals.rs");
+    println!("cargo:rerun-if-changed=src/text/normalize.rs");
+    println!("cargo:rerun-if-changed=src/text/normalize/t2s.rs");
     let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("rules");
     let mut packs: Vec<(String, String)> = Vec::new();
     if let Ok(entries) = fs::read_dir(&dir) {
@@ -17,14 +62,53 @@ fn main() {
         }
     }
     packs.sort();
+    let out_dir = env::var("OUT_DIR").unwrap();
     let mut out = String::from("&[\n");
     for (name, path) in &packs {
         out.push_str(&format!("    ({name:?}, include_str!({path:?})),\n"));
     }
     out.push_str("]\n");
-    fs::write(
-        Path::new(&env::var("OUT_DIR").unwrap()).join("builtin_packs.rs"),
-        out,
-    )
-    .unwrap();
+    fs::write(Path::new(&out_dir).join("builtin_packs.rs"), out).unwrap();
+
+    // pattern → its literals (None: none known)
+    let mut prepared: BTreeMap<String, Option<Vec<Vec<u8>>>> = BTreeMap::new();
+    for (name, path) in &packs {
+        let text = fs::read_to_string(path).unwrap();
+        // A pack that does not deserialise is reported, with its line and column, when it loads.
+        let Ok(pack) = serde_saphyr::from_str::<Pack>(&text) else {
+            continue;
+        };
+        for rule in pack.rules {
+            let lists = [
+                rule.patterns.unwrap_or_default(),
+                rule.except,
+                rule.unless,
+                rule.when.map(|m| m.patterns).unwrap_or_default(),
+                rule.require.map(|m| m.patterns).unwrap_or_default(),
+                rule.any.map(|m| m.patterns).unwrap_or_default(),
+            ];
+            for pattern in lists.into_iter().flatten() {
+                let source = normalize::simplify(&pattern);
+                let hir = regex_syntax::Parser::new()
+                    .parse(&source)
+                    .unwrap_or_else(|e| panic!("rules/{name}.yaml: pattern {pattern:?}:\n{e}"));
+                prepared.insert(source, literals::required(&hir));
+            }
+        }
+    }
+    let mut out = String::from("&[\n");
+    for (source, lits) in &prepared {
+        match lits {
+            None => out.push_str(&format!("    ({source:?}, None),\n")),
+            Some(lits) => {
+                let list: Vec<String> = lits.iter().map(|l| format!("&{l:?}")).collect();
+                out.push_str(&format!(
+                    "    ({source:?}, Some(&[{}])),\n",
+                    list.join(", ")
+                ));
+            }
+        }
+    }
+    out.push_str("]\n");
+    fs::write(Path::new(&out_dir).join("builtin_literals.rs"), out).unwrap();
 }

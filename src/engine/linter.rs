@@ -1,11 +1,34 @@
-//! Runs compiled rules over phrases. Each phrase is normalised once and split into sentences once;
-//! nothing is compiled here.
+//! Runs rules over phrases.
+//!
+//! A [`Linter`] is a list of rules (with their levels) over a shared [`Engine`], which is built once
+//! per set of loaded rules: every rule's patterns get a slot, and the literals one of which every
+//! match of a pattern (or word list) contains are gathered into one Aho-Corasick automaton, the gate.
+//! Per phrase:
+//!
+//! 1. the phrase is normalised (one table look-up per character) into a per-thread buffer;
+//! 2. one pass of the gate over it marks which slots can match anywhere in the phrase;
+//! 3. a rule runs only if something that makes it fire is marked (most rules never run on most
+//!    phrases), and inside it only marked patterns are searched — its `except` and `unless`
+//!    included. Skipping an unmarked pattern changes nothing: it cannot match.
+//!
+//! Regexes are searched with per-thread caches, and the buffers are per thread and reused, so the
+//! hot path neither contends nor allocates (a finding's suggestions are the only allocation).
+//! [`Linter::subset`] gives the linter of a per-file profile without compiling or cloning any
+//! matcher.
 
-use crate::engine::rules::{Rule, Scope, sentences};
-use crate::text::normalize::Normalized;
+use crate::engine::pattern::Pattern;
+use crate::engine::rules::matcher::{Matcher, Words, drop_overlaps};
+use crate::engine::rules::{Kind, Level, Rule, Scope, sentences_into};
+use crate::text::normalize::normalize_into;
 use crate::text::phrase::Phrase;
 use crate::text::scene::Scene;
+use aho_corasick::AhoCorasick;
+use regex_automata::meta;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One rule's match in a phrase, in characters of the phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,48 +39,46 @@ pub struct Finding {
     pub suggestions: Vec<String>,
 }
 
+/// Rules to run, at their levels, over a shared compiled engine.
 #[derive(Debug, Clone, Default)]
 pub struct Linter {
+    /// The rules this linter runs; a finding's `rule` indexes this list. Matching uses the engine's
+    /// own copy, so changing a rule here after construction changes only what it reports (level,
+    /// message), not what it matches.
     pub rules: Vec<Rule>,
-}
-
-/// A phrase prepared for matching.
-struct Prepared {
-    norm: Normalized,
-    whole: Vec<Range<usize>>,
-    sentences: Vec<Range<usize>>,
-}
-
-impl Prepared {
-    fn new(text: &str) -> Self {
-        let norm = Normalized::new(text);
-        let whole = std::iter::once(0..norm.as_str().len()).collect();
-        let sentences = sentences(norm.as_str());
-        Prepared {
-            norm,
-            whole,
-            sentences,
-        }
-    }
-
-    fn run(&self, rule: &Rule, index: usize, out: &mut Vec<Finding>) {
-        let scopes = match rule.scope {
-            Scope::Phrase => &self.whole,
-            Scope::Sentence => &self.sentences,
-        };
-        for hit in rule.check(&self.norm, scopes) {
-            out.push(Finding {
-                rule: index,
-                chars: self.norm.char_range(hit.range),
-                suggestions: hit.suggestions,
-            });
-        }
-    }
+    engine: Arc<Engine>,
+    /// The engine index of each of `rules`.
+    at: Vec<usize>,
 }
 
 impl Linter {
+    /// A linter over its own engine, built from `rules`. Nothing is compiled until a phrase needs it.
     pub fn new(rules: Vec<Rule>) -> Self {
-        Linter { rules }
+        let engine = Arc::new(Engine::new(rules.clone()));
+        let at = (0..rules.len()).collect();
+        Linter { rules, engine, at }
+    }
+
+    /// A linter over the same engine that runs only some of the rules, at other levels: `level`
+    /// gets each rule's index and the rule, and returns its level, or `None` to leave it out. Cheap:
+    /// nothing is compiled and no matcher is cloned, so a per-file profile costs nothing.
+    pub fn subset(&self, level: impl Fn(usize, &Rule) -> Option<Level>) -> Linter {
+        let mut rules = Vec::new();
+        let mut at = Vec::new();
+        for (i, (rule, &e)) in self.rules.iter().zip(&self.at).enumerate() {
+            if let Some(level) = level(i, rule) {
+                rules.push(Rule {
+                    level,
+                    ..rule.clone()
+                });
+                at.push(e);
+            }
+        }
+        Linter {
+            rules,
+            engine: self.engine.clone(),
+            at,
+        }
     }
 
     pub fn check_phrase(&self, phrase: &Phrase) -> Vec<Finding> {
@@ -66,13 +87,10 @@ impl Linter {
 
     /// Findings for a text used in a scene, sorted by position then rule order.
     pub fn check_text(&self, text: &str, scene: Scene) -> Vec<Finding> {
-        let prepared = Prepared::new(text);
         let mut out = Vec::new();
-        for (i, rule) in self.rules.iter().enumerate() {
-            if rule.applies_to(scene) {
-                prepared.run(rule, i, &mut out);
-            }
-        }
+        with_scratch(&self.engine, |s| {
+            self.engine.check(s, text, scene, &self.at, &mut out)
+        });
         out.sort_by_key(|f| (f.chars.start, f.rule));
         out
     }
@@ -80,11 +98,536 @@ impl Linter {
 
 /// The character ranges where one rule fires on a text (used to test a rule's examples).
 pub fn rule_hits(rule: &Rule, text: &str, scene: Scene) -> Vec<Range<usize>> {
-    if !rule.applies_to(scene) {
-        return Vec::new();
+    Linter::new(vec![rule.clone()])
+        .check_text(text, scene)
+        .into_iter()
+        .map(|f| f.chars)
+        .collect()
+}
+
+/// Rules prepared for matching: slots, the gate, and per rule what makes it fire.
+struct Engine {
+    /// Tells per-thread scratch space which engine it was sized for.
+    id: u64,
+    rules: Vec<Rule>,
+    plans: Vec<Plan>,
+    /// What each slot is: a pattern (searched with the slot's cache), or a word list, `replace`
+    /// keys or a punctuation limit (no cache). A slot is also the slot's bit in the gate's marks.
+    slots: Vec<Option<Pattern>>,
+    /// Slots marked on every phrase: those with no known literals.
+    always: Vec<u64>,
+    /// Over every distinct literal; `None` when there is none.
+    gate: Option<AhoCorasick>,
+    /// The slots each gate literal marks: `gate_slots[gate_starts[i]..gate_starts[i + 1]]`.
+    gate_starts: Vec<u32>,
+    gate_slots: Vec<u32>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("rules", &self.rules.len())
+            .field("slots", &self.slots.len())
+            .finish()
     }
-    let prepared = Prepared::new(text);
-    let mut out = Vec::new();
-    prepared.run(rule, 0, &mut out);
-    out.into_iter().map(|f| f.chars).collect()
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(Vec::new())
+    }
+}
+
+/// Slots of one [`Matcher`].
+#[derive(Default)]
+struct MatcherPlan {
+    words: Option<u32>,
+    patterns: Vec<u32>,
+}
+
+impl MatcherPlan {
+    fn slots(&self) -> impl Iterator<Item = u32> + '_ {
+        self.words
+            .iter()
+            .copied()
+            .chain(self.patterns.iter().copied())
+    }
+}
+
+enum KindPlan {
+    Forbid(MatcherPlan),
+    Replace(u32),
+    RequireWith {
+        when: MatcherPlan,
+        require: MatcherPlan,
+    },
+    Require(MatcherPlan),
+    Limit,
+}
+
+/// One rule's slots, and when it can fire at all.
+struct Plan {
+    kind: KindPlan,
+    except: Vec<u32>,
+    unless: Vec<u32>,
+    /// The rule runs when one of these slots is marked...
+    fire_on: Vec<u32>,
+    /// ...or always...
+    always: bool,
+    /// ...or when the phrase has more characters than this (`limit` with `max_chars`).
+    longer_than: Option<usize>,
+}
+
+impl Plan {
+    fn fires(&self, marks: &[u64], text: &str) -> bool {
+        self.always
+            || self.fire_on.iter().any(|&s| marked(marks, s))
+            || self
+                .longer_than
+                .is_some_and(|max| text.len() > max && text.chars().count() > max)
+    }
+}
+
+fn marked(marks: &[u64], slot: u32) -> bool {
+    marks[slot as usize / 64] & (1 << (slot % 64)) != 0
+}
+
+fn mark(marks: &mut [u64], slot: u32) {
+    marks[slot as usize / 64] |= 1 << (slot % 64);
+}
+
+/// Collects slots and their literals while an engine is built.
+#[derive(Default)]
+struct Builder {
+    slots: Vec<Option<Pattern>>,
+    /// Literal → slots it marks.
+    literals: HashMap<Vec<u8>, Vec<u32>>,
+    always: Vec<u32>,
+}
+
+impl Builder {
+    fn slot(&mut self, pattern: Option<Pattern>, literals: Option<Vec<Vec<u8>>>) -> u32 {
+        let slot = self.slots.len() as u32;
+        self.slots.push(pattern);
+        match literals {
+            Some(lits) if !lits.is_empty() && lits.iter().all(|l| !l.is_empty()) => {
+                for l in lits {
+                    self.literals.entry(l).or_default().push(slot);
+                }
+            }
+            _ => self.always.push(slot),
+        }
+        slot
+    }
+
+    fn pattern(&mut self, p: &Pattern) -> u32 {
+        let lits = p.literals().map(|l| l.iter().map(|b| b.to_vec()).collect());
+        self.slot(Some(p.clone()), lits)
+    }
+
+    fn patterns(&mut self, ps: &[Pattern]) -> Vec<u32> {
+        ps.iter().map(|p| self.pattern(p)).collect()
+    }
+
+    fn words(&mut self, w: &Words) -> u32 {
+        let lits = w.list().iter().map(|s| s.as_bytes().to_vec()).collect();
+        self.slot(None, Some(lits))
+    }
+
+    fn matcher(&mut self, m: &Matcher) -> MatcherPlan {
+        MatcherPlan {
+            words: m.words.as_ref().map(|w| self.words(w)),
+            patterns: self.patterns(&m.patterns),
+        }
+    }
+}
+
+static NEXT_ENGINE: AtomicU64 = AtomicU64::new(1);
+
+impl Engine {
+    fn new(rules: Vec<Rule>) -> Engine {
+        let mut b = Builder::default();
+        let mut plans = Vec::with_capacity(rules.len());
+        for rule in &rules {
+            let except = b.patterns(&rule.except);
+            let unless = b.patterns(&rule.unless);
+            let (kind, fire_on, always, longer_than) = match &rule.kind {
+                Kind::Forbid(f) => {
+                    let m = b.matcher(&f.matcher);
+                    let fire: Vec<u32> = m.slots().collect();
+                    (KindPlan::Forbid(m), fire, false, None)
+                }
+                Kind::Replace(r) => {
+                    let s = b.words(&r.keys);
+                    (KindPlan::Replace(s), vec![s], false, None)
+                }
+                Kind::RequireWith(r) => {
+                    let when = b.matcher(&r.when);
+                    let require = b.matcher(&r.require);
+                    let fire: Vec<u32> = when.slots().collect();
+                    (KindPlan::RequireWith { when, require }, fire, false, None)
+                }
+                // Fires where nothing matches: always runs.
+                Kind::Require(r) => (KindPlan::Require(b.matcher(&r.any)), vec![], true, None),
+                Kind::Limit(l) => {
+                    let punct = l.max_repeat_punct.map(|_| b.slot(None, l.punct_literals()));
+                    (
+                        KindPlan::Limit,
+                        punct.into_iter().collect(),
+                        false,
+                        l.max_chars,
+                    )
+                }
+            };
+            plans.push(Plan {
+                kind,
+                except,
+                unless,
+                fire_on,
+                always,
+                longer_than,
+            });
+        }
+        let words = b.slots.len().div_ceil(64);
+        let mut always = vec![0u64; words];
+        for &s in &b.always {
+            mark(&mut always, s);
+        }
+        // Sorted so the automaton (and so the order of marks) is the same on every run.
+        let mut literals: Vec<(Vec<u8>, Vec<u32>)> = b.literals.into_iter().collect();
+        literals.sort();
+        let mut gate_starts = vec![0u32];
+        let mut gate_slots = Vec::new();
+        for (_, slots) in &literals {
+            gate_slots.extend(slots);
+            gate_starts.push(gate_slots.len() as u32);
+        }
+        let gate = (!literals.is_empty()).then(|| {
+            AhoCorasick::new(literals.iter().map(|(l, _)| l))
+                .expect("an automaton over the rules' literals always builds")
+        });
+        Engine {
+            id: NEXT_ENGINE.fetch_add(1, Ordering::Relaxed),
+            rules,
+            plans,
+            slots: b.slots,
+            always,
+            gate,
+            gate_starts,
+            gate_slots,
+        }
+    }
+
+    /// Runs the rules at engine indexes `active` (the linter's rule `i` is `active[i]`) over `text`.
+    fn check(
+        &self,
+        s: &mut Scratch,
+        text: &str,
+        scene: Scene,
+        active: &[usize],
+        out: &mut Vec<Finding>,
+    ) {
+        s.text.clear();
+        normalize_into(text, &mut s.text);
+        let Scratch {
+            text: norm,
+            marks,
+            caches,
+            sentences,
+            hits,
+            ranges,
+            whens,
+            found,
+            char_starts,
+            ..
+        } = s;
+        let norm = norm.as_str();
+        marks.copy_from_slice(&self.always);
+        if let Some(gate) = &self.gate {
+            for m in gate.find_overlapping_iter(norm) {
+                let i = m.pattern().as_usize();
+                let (a, b) = (self.gate_starts[i], self.gate_starts[i + 1]);
+                for &slot in &self.gate_slots[a as usize..b as usize] {
+                    mark(marks, slot);
+                }
+            }
+        }
+        let mut search = Search {
+            slots: &self.slots,
+            marks: &*marks,
+            caches,
+        };
+        let mut have_sentences = false;
+        let whole_range = 0..norm.len();
+        found.clear();
+        for (local, &e) in active.iter().enumerate() {
+            let (rule, plan) = (&self.rules[e], &self.plans[e]);
+            if !rule.applies_to(scene) || !plan.fires(search.marks, norm) {
+                continue;
+            }
+            let whole = std::slice::from_ref(&whole_range);
+            let scopes: &[Range<usize>] = match rule.scope {
+                Scope::Phrase => whole,
+                Scope::Sentence => {
+                    if !have_sentences {
+                        sentences_into(norm, sentences);
+                        have_sentences = true;
+                    }
+                    sentences
+                }
+            };
+            for scope in scopes {
+                let scope_text = &norm[scope.clone()];
+                hits.clear();
+                let bufs = Bufs {
+                    hits: &mut *hits,
+                    ranges: &mut *ranges,
+                    whens: &mut *whens,
+                };
+                run_rule(rule, plan, &mut search, scope_text, bufs);
+                found.extend(hits.drain(..).map(|h| Found {
+                    rule: local,
+                    range: h.range.start + scope.start..h.range.end + scope.start,
+                    value: h.value,
+                }));
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        char_starts.clear();
+        char_starts.extend(norm.char_indices().map(|(i, _)| i));
+        char_starts.push(norm.len());
+        let char_index = |byte: usize| match char_starts.binary_search(&byte) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        for f in found.iter() {
+            let rule = &self.rules[active[f.rule]];
+            let suggestions = match (f.value, &rule.kind) {
+                (Some(v), Kind::Replace(r)) => r.values[v].clone(),
+                _ => rule.suggest.clone(),
+            };
+            out.push(Finding {
+                rule: f.rule,
+                chars: char_index(f.range.start)..char_index(f.range.end),
+                suggestions,
+            });
+        }
+    }
+}
+
+/// A match in a scope: its byte range there, and for `replace` the key's index (whose values are
+/// the suggestions; other kinds suggest the rule's `suggest`).
+#[derive(Debug, Clone)]
+struct Hit {
+    range: Range<usize>,
+    value: Option<usize>,
+}
+
+/// A hit placed in the whole normalised phrase, with the linter index of its rule.
+struct Found {
+    rule: usize,
+    range: Range<usize>,
+    value: Option<usize>,
+}
+
+/// The searches of one phrase: which slots the gate marked, and this thread's regex caches.
+struct Search<'a> {
+    slots: &'a [Option<Pattern>],
+    marks: &'a [u64],
+    caches: &'a mut Vec<Option<meta::Cache>>,
+}
+
+impl Search<'_> {
+    fn cache(&mut self, slot: u32) -> (&Pattern, &mut meta::Cache) {
+        let slots = self.slots;
+        let p = slots[slot as usize]
+            .as_ref()
+            .expect("a pattern slot holds a pattern");
+        let cache = self.caches[slot as usize].get_or_insert_with(|| p.create_cache());
+        (p, cache)
+    }
+
+    fn marked(&self, slot: u32) -> bool {
+        marked(self.marks, slot)
+    }
+
+    /// Matches of a pattern slot (empty ones too when `empty`).
+    fn find(&mut self, slot: u32, text: &str, empty: bool, f: impl FnMut(Range<usize>)) {
+        if self.marked(slot) {
+            let (p, cache) = self.cache(slot);
+            p.find_iter(cache, text, empty, f);
+        }
+    }
+
+    fn is_match(&mut self, slot: u32, text: &str) -> bool {
+        self.marked(slot) && {
+            let (p, cache) = self.cache(slot);
+            p.is_match(cache, text)
+        }
+    }
+
+    /// Matches of a word list, leftmost-longest.
+    fn words(&self, slot: u32, words: &Words, text: &str, mut f: impl FnMut(Range<usize>, usize)) {
+        if self.marked(slot) {
+            for m in words.automaton().find_iter(text) {
+                f(m.range(), m.pattern().as_usize());
+            }
+        }
+    }
+
+    /// Whether a matcher matches anywhere in `text`.
+    fn matcher_is_match(&mut self, plan: &MatcherPlan, m: &Matcher, text: &str) -> bool {
+        if let (Some(slot), Some(words)) = (plan.words, &m.words)
+            && self.marked(slot)
+            && words.automaton().is_match(text)
+        {
+            return true;
+        }
+        plan.patterns.iter().any(|&slot| self.is_match(slot, text))
+    }
+
+    /// Every match of a matcher: word matches, then each pattern's, sorted by start (longest first),
+    /// overlaps kept: a rule's `except` must judge each match before overlapping ones are merged, or
+    /// a long excepted match could hide a short one that is not.
+    fn matcher_find_all(
+        &mut self,
+        plan: &MatcherPlan,
+        m: &Matcher,
+        text: &str,
+        out: &mut Vec<Range<usize>>,
+    ) {
+        if let (Some(slot), Some(words)) = (plan.words, &m.words) {
+            self.words(slot, words, text, |r, _| out.push(r));
+        }
+        for &slot in &plan.patterns {
+            self.find(slot, text, false, |r| out.push(r));
+        }
+        out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    }
+
+    /// Every match of the `except` patterns, empty ones included.
+    fn excepted(&mut self, except: &[u32], text: &str, out: &mut Vec<Range<usize>>) {
+        out.clear();
+        for &slot in except {
+            self.find(slot, text, true, |r| out.push(r));
+        }
+    }
+}
+
+/// A rule's buffers for one scope, from the scratch space: its hits, and two lists of ranges.
+struct Bufs<'a> {
+    hits: &'a mut Vec<Hit>,
+    ranges: &'a mut Vec<Range<usize>>,
+    whens: &'a mut Vec<Range<usize>>,
+}
+
+fn inside_any(r: &Range<usize>, outer: &[Range<usize>]) -> bool {
+    outer.iter().any(|o| o.start <= r.start && r.end <= o.end)
+}
+
+/// One rule over one scope. Per scope: the kind finds matches; `unless` silences the scope; `except`
+/// drops matches lying inside one of its matches; what still overlaps is one finding. `unless` and
+/// `except` are only searched when there is a match.
+fn run_rule(rule: &Rule, plan: &Plan, search: &mut Search, text: &str, bufs: Bufs) {
+    let Bufs {
+        hits,
+        ranges,
+        whens,
+    } = bufs;
+    let hit = |range| Hit { range, value: None };
+    match (&rule.kind, &plan.kind) {
+        (Kind::Forbid(k), KindPlan::Forbid(p)) => {
+            ranges.clear();
+            search.matcher_find_all(p, &k.matcher, text, ranges);
+            hits.extend(ranges.drain(..).map(hit));
+        }
+        (Kind::Replace(k), KindPlan::Replace(slot)) => {
+            search.words(*slot, &k.keys, text, |range, key| {
+                hits.push(Hit {
+                    range,
+                    value: Some(key),
+                })
+            });
+        }
+        (Kind::Require(k), KindPlan::Require(p)) => {
+            let trimmed = text.trim_end();
+            if !trimmed.is_empty() && !search.matcher_is_match(p, &k.any, text) {
+                hits.push(hit(0..trimmed.len()));
+            }
+        }
+        (Kind::Limit(k), KindPlan::Limit) => k.hits(text, |r| hits.push(hit(r))),
+        (Kind::RequireWith(k), KindPlan::RequireWith { when, require }) => {
+            if !search.matcher_is_match(when, &k.when, text) {
+                return;
+            }
+            search.excepted(&plan.except, text, ranges);
+            whens.clear();
+            search.matcher_find_all(when, &k.when, text, whens);
+            let Some(first) = whens.iter().find(|r| !inside_any(r, ranges)).cloned() else {
+                return;
+            };
+            if !search.matcher_is_match(require, &k.require, text) {
+                hits.push(hit(first));
+            }
+        }
+        _ => unreachable!("a plan is made from its rule"),
+    }
+    if hits.is_empty() || plan.unless.iter().any(|&s| search.is_match(s, text)) {
+        hits.clear();
+        return;
+    }
+    if !plan.except.is_empty() && !matches!(rule.kind, Kind::RequireWith(_)) {
+        search.excepted(&plan.except, text, ranges);
+        hits.retain(|h| !inside_any(&h.range, ranges));
+    }
+    if matches!(rule.kind, Kind::Forbid(_)) {
+        drop_overlaps(hits, |h| h.range.clone());
+    }
+}
+
+/// Per-thread buffers and regex caches, sized for one engine at a time.
+#[derive(Default)]
+struct Scratch {
+    engine: u64,
+    text: String,
+    marks: Vec<u64>,
+    caches: Vec<Option<meta::Cache>>,
+    sentences: Vec<Range<usize>>,
+    hits: Vec<Hit>,
+    ranges: Vec<Range<usize>>,
+    whens: Vec<Range<usize>>,
+    found: Vec<Found>,
+    char_starts: Vec<usize>,
+}
+
+impl Scratch {
+    fn prepare(&mut self, engine: &Engine) {
+        if self.engine != engine.id {
+            self.engine = engine.id;
+            self.caches.clear();
+            self.caches.resize_with(engine.slots.len(), || None);
+            self.marks.clear();
+            self.marks.resize(engine.always.len(), 0);
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+fn with_scratch<R>(engine: &Engine, f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => {
+            s.prepare(engine);
+            f(&mut s)
+        }
+        Err(_) => {
+            let mut s = Scratch::default();
+            s.prepare(engine);
+            f(&mut s)
+        }
+    })
 }

@@ -4,7 +4,9 @@
 
 pub mod builtin;
 pub mod linter;
+pub mod literals;
 pub mod pack;
+pub mod pattern;
 pub mod rules;
 
 use crate::error::{Error, LocatedError};

@@ -9,6 +9,7 @@
 //! by their neighbours ([`by_context`]), then width and case folding ([`fold_char`]). Nothing is
 //! allocated per character and nothing is built at run time.
 
+#[path = "normalize/t2s.rs"]
 mod t2s;
 
 /// A phrase's normalised text plus the table that maps byte offsets in it back to character indexes.

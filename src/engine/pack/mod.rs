@@ -1,4 +1,7 @@
-//! Loading rule packs: YAML with real source spans, checked field by field, compiled once.
+//! Loading rule packs: YAML with real source spans, checked field by field. A user pack's patterns are
+//! compiled when it loads (so mistakes are reported there) and its examples run; a built-in pack's
+//! patterns are compiled only when a phrase first needs them, and its examples are run by `cargo test`
+//! and `huashu test-rules`.
 //!
 //! Every mistake (unknown or missing field, wrong type, unknown kind or scene, invalid regex, a field
 //! that the rule's kind does not use, an example that does not behave) is reported with the pack file,
@@ -6,6 +9,7 @@
 
 mod raw;
 
+use crate::engine::pattern::Pattern;
 use crate::engine::rules::{
     Example, Examples, Fix, Kind, Level, Rule, Scope, forbid::Forbid, limit::Limit,
     matcher::Matcher, replace::Replace, require::Require, require_with::RequireWith,
@@ -15,7 +19,6 @@ use crate::text::normalize::normalize_str;
 use crate::text::scene::Scene;
 use crate::text::source::SourceFile;
 use raw::{RawMatch, RawPack, RawRule};
-use regex::Regex;
 use serde_saphyr::Spanned;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -53,6 +56,8 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
 struct Ctx<'a> {
     src: &'a Arc<SourceFile>,
     errors: Vec<LocatedError>,
+    /// A built-in pack: patterns are compiled on first use (the tests compile them all).
+    builtin: bool,
 }
 
 impl Ctx<'_> {
@@ -78,14 +83,18 @@ impl Ctx<'_> {
             .push(LocatedError::new(self.src, range, message, label).with_help(help));
     }
 
-    fn regexes(&mut self, list: &[Spanned<String>]) -> Vec<Regex> {
+    fn regexes(&mut self, list: &[Spanned<String>]) -> Vec<Pattern> {
         let mut out = Vec::new();
         for p in list {
             // Only Traditional→Simplified: width folding or lower-casing would change regex syntax.
-            match Regex::new(&crate::text::normalize::simplify(&p.value)) {
+            let source = crate::text::normalize::simplify(&p.value);
+            if self.builtin {
+                out.push(Pattern::builtin(&source));
+                continue;
+            }
+            match Pattern::compile(&source) {
                 Ok(re) => out.push(re),
-                Err(e) => {
-                    let detail = e.to_string();
+                Err(detail) => {
                     let last = detail.lines().last().unwrap_or("").trim();
                     let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
                     self.error_help(
@@ -130,12 +139,23 @@ impl Pack {
 
     /// Parses and compiles a pack without running its examples (`huashu test-rules` runs them).
     pub fn parse_unchecked(name: &str, text: &str) -> Result<Pack, Vec<LocatedError>> {
+        Pack::load(name, text, false)
+    }
+
+    /// A built-in pack: parsed, with patterns compiled only when a phrase first needs them and
+    /// examples not run (`cargo test` compiles every pattern and runs every example).
+    pub fn parse_builtin(name: &str, text: &str) -> Result<Pack, Vec<LocatedError>> {
+        Pack::load(name, text, true)
+    }
+
+    fn load(name: &str, text: &str, builtin: bool) -> Result<Pack, Vec<LocatedError>> {
         let src = Arc::new(SourceFile::new(name, text.to_string()));
         let raw: RawPack =
             serde_saphyr::from_str(text).map_err(|e| vec![from_yaml_error(&src, &e, "规则包")])?;
         let mut ctx = Ctx {
             src: &src,
             errors: Vec::new(),
+            builtin,
         };
         let pack_name = raw.pack.value.clone();
         if !is_kebab(&pack_name) {
