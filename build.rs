@@ -1,7 +1,8 @@
 //! Embeds every `rules/*.yaml` pack into the binary, so the default run needs no files beside it, and
 //! prepares the packs' patterns: for each (Traditional simplified, as the engine compiles it) the
 //! literals one of which every match contains, so a run needs to parse no built-in pattern to set up
-//! its prefilter. A built-in pattern that does not parse fails the build.
+//! its prefilter, and for a pattern that is only an alternation of literals, the list of them (it is
+//! then matched without a regex). A built-in pattern that does not parse fails the build.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -70,8 +71,10 @@ fn main() {
     out.push_str("]\n");
     fs::write(Path::new(&out_dir).join("builtin_packs.rs"), out).unwrap();
 
-    // pattern → its literals (None: none known)
-    let mut prepared: BTreeMap<String, Option<Vec<Vec<u8>>>> = BTreeMap::new();
+    // pattern → (its required literals, the literals it is made of)
+    type Lits = Option<Vec<Vec<u8>>>;
+    type Clauses = Option<Vec<Vec<Vec<u8>>>>;
+    let mut prepared: BTreeMap<String, (Clauses, Lits)> = BTreeMap::new();
     for (name, path) in &packs {
         let text = fs::read_to_string(path).unwrap();
         // A pack that does not deserialise is reported, with its line and column, when it loads.
@@ -92,22 +95,28 @@ fn main() {
                 let hir = regex_syntax::Parser::new()
                     .parse(&source)
                     .unwrap_or_else(|e| panic!("rules/{name}.yaml: pattern {pattern:?}:\n{e}"));
-                prepared.insert(source, literals::required(&hir));
+                let required = literals::required_all(&hir);
+                prepared.insert(source, (required, literals::exact(&hir)));
             }
         }
     }
+    let items = |lits: &[Vec<u8>]| -> String {
+        let items: Vec<String> = lits.iter().map(|l| format!("&{l:?}")).collect();
+        format!("&[{}]", items.join(", "))
+    };
     let mut out = String::from("&[\n");
-    for (source, lits) in &prepared {
-        match lits {
-            None => out.push_str(&format!("    ({source:?}, None),\n")),
-            Some(lits) => {
-                let list: Vec<String> = lits.iter().map(|l| format!("&{l:?}")).collect();
-                out.push_str(&format!(
-                    "    ({source:?}, Some(&[{}])),\n",
-                    list.join(", ")
-                ));
+    for (source, (required, exact)) in &prepared {
+        let required = match required {
+            None => "None".to_string(),
+            Some(sets) => {
+                let sets: Vec<String> = sets.iter().map(|s| items(s)).collect();
+                format!("Some(&[{}])", sets.join(", "))
             }
-        }
+        };
+        let exact = exact
+            .as_ref()
+            .map_or("None".to_string(), |l| format!("Some({})", items(l)));
+        out.push_str(&format!("    ({source:?}, {required}, {exact}),\n"));
     }
     out.push_str("]\n");
     fs::write(Path::new(&out_dir).join("builtin_literals.rs"), out).unwrap();

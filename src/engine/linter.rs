@@ -16,14 +16,13 @@
 //! [`Linter::subset`] gives the linter of a per-file profile without compiling or cloning any
 //! matcher.
 
-use crate::engine::pattern::Pattern;
+use crate::engine::pattern::{Caches, Pattern};
 use crate::engine::rules::matcher::{Matcher, Words, drop_overlaps};
 use crate::engine::rules::{Kind, Level, Rule, Scope, sentences_into};
 use crate::text::normalize::normalize_into;
 use crate::text::phrase::Phrase;
 use crate::text::scene::Scene;
-use aho_corasick::AhoCorasick;
-use regex_automata::meta;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -118,9 +117,14 @@ struct Engine {
     always: Vec<u64>,
     /// Over every distinct literal; `None` when there is none.
     gate: Option<AhoCorasick>,
-    /// The slots each gate literal marks: `gate_slots[gate_starts[i]..gate_starts[i + 1]]`.
+    /// The clauses each gate literal satisfies: `gate_clauses[gate_starts[i]..gate_starts[i + 1]]`.
+    /// A clause is a set of literals of one slot; a slot is marked once all its clauses are.
     gate_starts: Vec<u32>,
-    gate_slots: Vec<u32>,
+    gate_clauses: Vec<u32>,
+    /// The slot of each clause.
+    clause_slot: Vec<u32>,
+    /// How many clauses each slot has.
+    clauses_of: Vec<u8>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -200,29 +204,44 @@ fn mark(marks: &mut [u64], slot: u32) {
 #[derive(Default)]
 struct Builder {
     slots: Vec<Option<Pattern>>,
-    /// Literal → slots it marks.
+    /// Literal → clauses it satisfies.
     literals: HashMap<Vec<u8>, Vec<u32>>,
+    clause_slot: Vec<u32>,
+    clauses_of: Vec<u8>,
     always: Vec<u32>,
 }
 
 impl Builder {
-    fn slot(&mut self, pattern: Option<Pattern>, literals: Option<Vec<Vec<u8>>>) -> u32 {
+    /// A slot that can match only where one literal of each set in `clauses` is.
+    fn slot(&mut self, pattern: Option<Pattern>, clauses: Option<Vec<Vec<&[u8]>>>) -> u32 {
         let slot = self.slots.len() as u32;
         self.slots.push(pattern);
-        match literals {
-            Some(lits) if !lits.is_empty() && lits.iter().all(|l| !l.is_empty()) => {
-                for l in lits {
-                    self.literals.entry(l).or_default().push(slot);
+        let clauses: Vec<Vec<&[u8]>> = clauses
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| !c.is_empty() && c.iter().all(|l| !l.is_empty()))
+            .take(u8::MAX as usize)
+            .collect();
+        self.clauses_of.push(clauses.len() as u8);
+        if clauses.is_empty() {
+            self.always.push(slot);
+        }
+        for clause in clauses {
+            let id = self.clause_slot.len() as u32;
+            self.clause_slot.push(slot);
+            for l in clause {
+                let ids = self.literals.entry(l.to_vec()).or_default();
+                if ids.last() != Some(&id) {
+                    ids.push(id);
                 }
             }
-            _ => self.always.push(slot),
         }
         slot
     }
 
     fn pattern(&mut self, p: &Pattern) -> u32 {
-        let lits = p.literals().map(|l| l.iter().map(|b| b.to_vec()).collect());
-        self.slot(Some(p.clone()), lits)
+        let clauses = p.literals();
+        self.slot(Some(p.clone()), clauses)
     }
 
     fn patterns(&mut self, ps: &[Pattern]) -> Vec<u32> {
@@ -230,8 +249,8 @@ impl Builder {
     }
 
     fn words(&mut self, w: &Words) -> u32 {
-        let lits = w.list().iter().map(|s| s.as_bytes().to_vec()).collect();
-        self.slot(None, Some(lits))
+        let lits = w.list().iter().map(|s| s.as_bytes()).collect();
+        self.slot(None, Some(vec![lits]))
     }
 
     fn matcher(&mut self, m: &Matcher) -> MatcherPlan {
@@ -270,7 +289,13 @@ impl Engine {
                 // Fires where nothing matches: always runs.
                 Kind::Require(r) => (KindPlan::Require(b.matcher(&r.any)), vec![], true, None),
                 Kind::Limit(l) => {
-                    let punct = l.max_repeat_punct.map(|_| b.slot(None, l.punct_literals()));
+                    let punct = l.max_repeat_punct.map(|_| {
+                        let lits = l.punct_literals();
+                        let clause = lits
+                            .as_ref()
+                            .map(|l| vec![l.iter().map(Vec::as_slice).collect()]);
+                        b.slot(None, clause)
+                    });
                     (
                         KindPlan::Limit,
                         punct.into_iter().collect(),
@@ -293,17 +318,21 @@ impl Engine {
         for &s in &b.always {
             mark(&mut always, s);
         }
-        // Sorted so the automaton (and so the order of marks) is the same on every run.
-        let mut literals: Vec<(Vec<u8>, Vec<u32>)> = b.literals.into_iter().collect();
-        literals.sort();
+        // In no particular order: the gate's result is a set of marks.
+        let literals: Vec<(Vec<u8>, Vec<u32>)> = b.literals.into_iter().collect();
         let mut gate_starts = vec![0u32];
-        let mut gate_slots = Vec::new();
-        for (_, slots) in &literals {
-            gate_slots.extend(slots);
-            gate_starts.push(gate_slots.len() as u32);
+        let mut gate_clauses = Vec::new();
+        for (_, clauses) in &literals {
+            gate_clauses.extend(clauses);
+            gate_starts.push(gate_clauses.len() as u32);
         }
         let gate = (!literals.is_empty()).then(|| {
-            AhoCorasick::new(literals.iter().map(|(l, _)| l))
+            // A contiguous NFA: quick to build for thousands of literals, quick to search. No
+            // prefilter: most literals are common characters, so none would skip much.
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .prefilter(false)
+                .build(literals.iter().map(|(l, _)| l))
                 .expect("an automaton over the rules' literals always builds")
         });
         Engine {
@@ -314,7 +343,9 @@ impl Engine {
             always,
             gate,
             gate_starts,
-            gate_slots,
+            gate_clauses,
+            clause_slot: b.clause_slot,
+            clauses_of: b.clauses_of,
         }
     }
 
@@ -332,6 +363,8 @@ impl Engine {
         let Scratch {
             text: norm,
             marks,
+            clauses_met,
+            counts,
             caches,
             sentences,
             hits,
@@ -344,11 +377,21 @@ impl Engine {
         let norm = norm.as_str();
         marks.copy_from_slice(&self.always);
         if let Some(gate) = &self.gate {
+            clauses_met.fill(0);
+            counts.fill(0);
             for m in gate.find_overlapping_iter(norm) {
                 let i = m.pattern().as_usize();
                 let (a, b) = (self.gate_starts[i], self.gate_starts[i + 1]);
-                for &slot in &self.gate_slots[a as usize..b as usize] {
-                    mark(marks, slot);
+                for &clause in &self.gate_clauses[a as usize..b as usize] {
+                    if marked(clauses_met, clause) {
+                        continue;
+                    }
+                    mark(clauses_met, clause);
+                    let slot = self.clause_slot[clause as usize];
+                    counts[slot as usize] += 1;
+                    if counts[slot as usize] == self.clauses_of[slot as usize] {
+                        mark(marks, slot);
+                    }
                 }
             }
         }
@@ -436,17 +479,17 @@ struct Found {
 struct Search<'a> {
     slots: &'a [Option<Pattern>],
     marks: &'a [u64],
-    caches: &'a mut Vec<Option<meta::Cache>>,
+    caches: &'a mut Vec<Caches>,
 }
 
 impl Search<'_> {
-    fn cache(&mut self, slot: u32) -> (&Pattern, &mut meta::Cache) {
+    /// A pattern slot's pattern and this thread's cache for it.
+    fn cache(&mut self, slot: u32) -> (&Pattern, &mut Caches) {
         let slots = self.slots;
         let p = slots[slot as usize]
             .as_ref()
             .expect("a pattern slot holds a pattern");
-        let cache = self.caches[slot as usize].get_or_insert_with(|| p.create_cache());
-        (p, cache)
+        (p, &mut self.caches[slot as usize])
     }
 
     fn marked(&self, slot: u32) -> bool {
@@ -593,7 +636,11 @@ struct Scratch {
     engine: u64,
     text: String,
     marks: Vec<u64>,
-    caches: Vec<Option<meta::Cache>>,
+    /// Per clause, whether the gate met it in this phrase.
+    clauses_met: Vec<u64>,
+    /// Per slot, how many of its clauses the gate met.
+    counts: Vec<u8>,
+    caches: Vec<Caches>,
     sentences: Vec<Range<usize>>,
     hits: Vec<Hit>,
     ranges: Vec<Range<usize>>,
@@ -607,9 +654,15 @@ impl Scratch {
         if self.engine != engine.id {
             self.engine = engine.id;
             self.caches.clear();
-            self.caches.resize_with(engine.slots.len(), || None);
+            self.caches
+                .resize_with(engine.slots.len(), Default::default);
             self.marks.clear();
             self.marks.resize(engine.always.len(), 0);
+            self.clauses_met.clear();
+            self.clauses_met
+                .resize(engine.clause_slot.len().div_ceil(64), 0);
+            self.counts.clear();
+            self.counts.resize(engine.slots.len(), 0);
         }
     }
 }
