@@ -1,12 +1,13 @@
 //! Runs rules over phrases.
 //!
 //! A [`Linter`] is a list of rules (with their levels) over a shared [`Engine`], which is built once
-//! per set of loaded rules: every rule's patterns get a slot, and the literals one of which every
-//! match of a pattern (or word list) contains are gathered into one Aho-Corasick automaton, the gate.
-//! Per phrase:
+//! per set of loaded rules and compiles nothing up front: every rule's patterns and word lists get a
+//! slot. For the rules a linter runs, the literals one of which every match of a slot contains (up to
+//! three such sets per pattern, all required) are gathered into one Aho-Corasick automaton, the gate,
+//! built on the first phrase and shared by every linter that runs the same rules. Per phrase:
 //!
 //! 1. the phrase is normalised (one table look-up per character) into a per-thread buffer;
-//! 2. one pass of the gate over it marks which slots can match anywhere in the phrase;
+//! 2. one pass of the gate over it marks the slots whose literal sets all occur in the phrase;
 //! 3. a rule runs only if something that makes it fire is marked (most rules never run on most
 //!    phrases), and inside it only marked patterns are searched — its `except` and `unless`
 //!    included. Skipping an unmarked pattern changes nothing: it cannot match.
@@ -26,8 +27,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One rule's match in a phrase, in characters of the phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +49,9 @@ pub struct Linter {
     engine: Arc<Engine>,
     /// The engine index of each of `rules`.
     at: Vec<usize>,
+    /// The gate over these rules, built on the first phrase (shared with every linter of the same
+    /// engine and the same rules).
+    gate: OnceLock<Arc<Gate>>,
 }
 
 impl Linter {
@@ -55,7 +59,12 @@ impl Linter {
     pub fn new(rules: Vec<Rule>) -> Self {
         let engine = Arc::new(Engine::new(rules.clone()));
         let at = (0..rules.len()).collect();
-        Linter { rules, engine, at }
+        Linter {
+            rules,
+            engine,
+            at,
+            gate: OnceLock::new(),
+        }
     }
 
     /// A linter over the same engine that runs only some of the rules, at other levels: `level`
@@ -77,6 +86,7 @@ impl Linter {
             rules,
             engine: self.engine.clone(),
             at,
+            gate: OnceLock::new(),
         }
     }
 
@@ -87,8 +97,9 @@ impl Linter {
     /// Findings for a text used in a scene, sorted by position then rule order.
     pub fn check_text(&self, text: &str, scene: Scene) -> Vec<Finding> {
         let mut out = Vec::new();
+        let gate = self.gate.get_or_init(|| self.engine.gate(&self.at));
         with_scratch(&self.engine, |s| {
-            self.engine.check(s, text, scene, &self.at, &mut out)
+            self.engine.check(s, gate, text, scene, &self.at, &mut out)
         });
         out.sort_by_key(|f| (f.chars.start, f.rule));
         out
@@ -113,18 +124,44 @@ struct Engine {
     /// What each slot is: a pattern (searched with the slot's cache), or a word list, `replace`
     /// keys or a punctuation limit (no cache). A slot is also the slot's bit in the gate's marks.
     slots: Vec<Option<Pattern>>,
-    /// Slots marked on every phrase: those with no known literals.
-    always: Vec<u64>,
+    /// The literals of each slot.
+    slot_literals: Vec<SlotLiterals>,
+    /// The engine index of the rule each slot belongs to.
+    slot_rule: Vec<u32>,
+    /// The gate of each set of active rules met so far (per-file profiles share them).
+    gates: Mutex<Vec<(Vec<usize>, Arc<Gate>)>>,
+}
+
+/// Where a slot's literals come from.
+enum SlotLiterals {
+    /// The slot's pattern.
+    Pattern,
+    Words(Words),
+    Listed(Option<Vec<Vec<u8>>>),
+}
+
+/// The prefilter of one set of active rules: one automaton over the literals of their slots.
+struct Gate {
     /// Over every distinct literal; `None` when there is none.
-    gate: Option<AhoCorasick>,
-    /// The clauses each gate literal satisfies: `gate_clauses[gate_starts[i]..gate_starts[i + 1]]`.
-    /// A clause is a set of literals of one slot; a slot is marked once all its clauses are.
-    gate_starts: Vec<u32>,
-    gate_clauses: Vec<u32>,
+    automaton: Option<AhoCorasick>,
+    /// The clauses each literal satisfies: `clauses[starts[i]..starts[i + 1]]`. A clause is a set of
+    /// literals of one slot; a slot is marked once all its clauses are.
+    starts: Vec<u32>,
+    clauses: Vec<u32>,
     /// The slot of each clause.
     clause_slot: Vec<u32>,
-    /// How many clauses each slot has.
+    /// How many clauses each slot has (0 for slots of inactive rules).
     clauses_of: Vec<u8>,
+    /// Slots marked on every phrase: active ones with no known literals.
+    always: Vec<u64>,
+}
+
+impl std::fmt::Debug for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gate")
+            .field("literals", &(self.starts.len() - 1))
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for Engine {
@@ -200,48 +237,27 @@ fn mark(marks: &mut [u64], slot: u32) {
     marks[slot as usize / 64] |= 1 << (slot % 64);
 }
 
-/// Collects slots and their literals while an engine is built.
+/// Collects slots while an engine is built.
 #[derive(Default)]
 struct Builder {
     slots: Vec<Option<Pattern>>,
-    /// Literal → clauses it satisfies.
-    literals: HashMap<Vec<u8>, Vec<u32>>,
-    clause_slot: Vec<u32>,
-    clauses_of: Vec<u8>,
-    always: Vec<u32>,
+    slot_literals: Vec<SlotLiterals>,
+    slot_rule: Vec<u32>,
+    /// The rule whose slots are being made.
+    rule: u32,
 }
 
 impl Builder {
-    /// A slot that can match only where one literal of each set in `clauses` is.
-    fn slot(&mut self, pattern: Option<Pattern>, clauses: Option<Vec<Vec<&[u8]>>>) -> u32 {
+    fn slot(&mut self, pattern: Option<Pattern>, literals: SlotLiterals) -> u32 {
         let slot = self.slots.len() as u32;
         self.slots.push(pattern);
-        let clauses: Vec<Vec<&[u8]>> = clauses
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|c| !c.is_empty() && c.iter().all(|l| !l.is_empty()))
-            .take(u8::MAX as usize)
-            .collect();
-        self.clauses_of.push(clauses.len() as u8);
-        if clauses.is_empty() {
-            self.always.push(slot);
-        }
-        for clause in clauses {
-            let id = self.clause_slot.len() as u32;
-            self.clause_slot.push(slot);
-            for l in clause {
-                let ids = self.literals.entry(l.to_vec()).or_default();
-                if ids.last() != Some(&id) {
-                    ids.push(id);
-                }
-            }
-        }
+        self.slot_literals.push(literals);
+        self.slot_rule.push(self.rule);
         slot
     }
 
     fn pattern(&mut self, p: &Pattern) -> u32 {
-        let clauses = p.literals();
-        self.slot(Some(p.clone()), clauses)
+        self.slot(Some(p.clone()), SlotLiterals::Pattern)
     }
 
     fn patterns(&mut self, ps: &[Pattern]) -> Vec<u32> {
@@ -249,8 +265,7 @@ impl Builder {
     }
 
     fn words(&mut self, w: &Words) -> u32 {
-        let lits = w.list().iter().map(|s| s.as_bytes()).collect();
-        self.slot(None, Some(vec![lits]))
+        self.slot(None, SlotLiterals::Words(w.clone()))
     }
 
     fn matcher(&mut self, m: &Matcher) -> MatcherPlan {
@@ -267,7 +282,8 @@ impl Engine {
     fn new(rules: Vec<Rule>) -> Engine {
         let mut b = Builder::default();
         let mut plans = Vec::with_capacity(rules.len());
-        for rule in &rules {
+        for (i, rule) in rules.iter().enumerate() {
+            b.rule = i as u32;
             let except = b.patterns(&rule.except);
             let unless = b.patterns(&rule.unless);
             let (kind, fire_on, always, longer_than) = match &rule.kind {
@@ -289,13 +305,9 @@ impl Engine {
                 // Fires where nothing matches: always runs.
                 Kind::Require(r) => (KindPlan::Require(b.matcher(&r.any)), vec![], true, None),
                 Kind::Limit(l) => {
-                    let punct = l.max_repeat_punct.map(|_| {
-                        let lits = l.punct_literals();
-                        let clause = lits
-                            .as_ref()
-                            .map(|l| vec![l.iter().map(Vec::as_slice).collect()]);
-                        b.slot(None, clause)
-                    });
+                    let punct = l
+                        .max_repeat_punct
+                        .map(|_| b.slot(None, SlotLiterals::Listed(l.punct_literals())));
                     (
                         KindPlan::Limit,
                         punct.into_iter().collect(),
@@ -313,20 +325,82 @@ impl Engine {
                 longer_than,
             });
         }
-        let words = b.slots.len().div_ceil(64);
-        let mut always = vec![0u64; words];
-        for &s in &b.always {
-            mark(&mut always, s);
+        Engine {
+            id: NEXT_ENGINE.fetch_add(1, Ordering::Relaxed),
+            rules,
+            plans,
+            slots: b.slots,
+            slot_literals: b.slot_literals,
+            slot_rule: b.slot_rule,
+            gates: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The gate over the slots of the rules at engine indexes `active`, built once per set.
+    fn gate(&self, active: &[usize]) -> Arc<Gate> {
+        let mut key = active.to_vec();
+        key.sort_unstable();
+        let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, g)) = gates.iter().find(|(k, _)| *k == key) {
+            return g.clone();
+        }
+        let gate = Arc::new(self.build_gate(&key));
+        gates.push((key, gate.clone()));
+        gate
+    }
+
+    fn build_gate(&self, active: &[usize]) -> Gate {
+        let mut is_active = vec![false; self.rules.len()];
+        for &e in active {
+            is_active[e] = true;
+        }
+        let mut literals: HashMap<&[u8], Vec<u32>> = HashMap::new();
+        let mut clause_slot = Vec::new();
+        let mut clauses_of = vec![0u8; self.slots.len()];
+        let mut always = vec![0u64; self.slots.len().div_ceil(64)];
+        for (slot, source) in self.slot_literals.iter().enumerate() {
+            if !is_active[self.slot_rule[slot] as usize] {
+                continue;
+            }
+            let clauses: Option<Vec<Vec<&[u8]>>> = match source {
+                SlotLiterals::Pattern => self.slots[slot].as_ref().and_then(Pattern::literals),
+                SlotLiterals::Words(w) => {
+                    Some(vec![w.list().iter().map(|s| s.as_bytes()).collect()])
+                }
+                SlotLiterals::Listed(l) => l
+                    .as_ref()
+                    .map(|l| vec![l.iter().map(Vec::as_slice).collect()]),
+            };
+            let clauses: Vec<Vec<&[u8]>> = clauses
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| !c.is_empty() && c.iter().all(|l| !l.is_empty()))
+                .take(u8::MAX as usize)
+                .collect();
+            clauses_of[slot] = clauses.len() as u8;
+            if clauses.is_empty() {
+                mark(&mut always, slot as u32);
+            }
+            for clause in clauses {
+                let id = clause_slot.len() as u32;
+                clause_slot.push(slot as u32);
+                for l in clause {
+                    let ids = literals.entry(l).or_default();
+                    if ids.last() != Some(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
         }
         // In no particular order: the gate's result is a set of marks.
-        let literals: Vec<(Vec<u8>, Vec<u32>)> = b.literals.into_iter().collect();
-        let mut gate_starts = vec![0u32];
-        let mut gate_clauses = Vec::new();
-        for (_, clauses) in &literals {
-            gate_clauses.extend(clauses);
-            gate_starts.push(gate_clauses.len() as u32);
+        let literals: Vec<(&[u8], Vec<u32>)> = literals.into_iter().collect();
+        let mut starts = vec![0u32];
+        let mut clauses = Vec::new();
+        for (_, ids) in &literals {
+            clauses.extend(ids);
+            starts.push(clauses.len() as u32);
         }
-        let gate = (!literals.is_empty()).then(|| {
+        let automaton = (!literals.is_empty()).then(|| {
             // A contiguous NFA: quick to build for thousands of literals, quick to search. No
             // prefilter: most literals are common characters, so none would skip much.
             AhoCorasick::builder()
@@ -335,17 +409,13 @@ impl Engine {
                 .build(literals.iter().map(|(l, _)| l))
                 .expect("an automaton over the rules' literals always builds")
         });
-        Engine {
-            id: NEXT_ENGINE.fetch_add(1, Ordering::Relaxed),
-            rules,
-            plans,
-            slots: b.slots,
+        Gate {
+            automaton,
+            starts,
+            clauses,
+            clause_slot,
+            clauses_of,
             always,
-            gate,
-            gate_starts,
-            gate_clauses,
-            clause_slot: b.clause_slot,
-            clauses_of: b.clauses_of,
         }
     }
 
@@ -353,6 +423,7 @@ impl Engine {
     fn check(
         &self,
         s: &mut Scratch,
+        gate: &Gate,
         text: &str,
         scene: Scene,
         active: &[usize],
@@ -375,21 +446,22 @@ impl Engine {
             ..
         } = s;
         let norm = norm.as_str();
-        marks.copy_from_slice(&self.always);
-        if let Some(gate) = &self.gate {
-            clauses_met.fill(0);
+        marks.copy_from_slice(&gate.always);
+        if let Some(automaton) = &gate.automaton {
+            clauses_met.clear();
+            clauses_met.resize(gate.clause_slot.len().div_ceil(64), 0);
             counts.fill(0);
-            for m in gate.find_overlapping_iter(norm) {
+            for m in automaton.find_overlapping_iter(norm) {
                 let i = m.pattern().as_usize();
-                let (a, b) = (self.gate_starts[i], self.gate_starts[i + 1]);
-                for &clause in &self.gate_clauses[a as usize..b as usize] {
+                let (a, b) = (gate.starts[i], gate.starts[i + 1]);
+                for &clause in &gate.clauses[a as usize..b as usize] {
                     if marked(clauses_met, clause) {
                         continue;
                     }
                     mark(clauses_met, clause);
-                    let slot = self.clause_slot[clause as usize];
+                    let slot = gate.clause_slot[clause as usize];
                     counts[slot as usize] += 1;
-                    if counts[slot as usize] == self.clauses_of[slot as usize] {
+                    if counts[slot as usize] == gate.clauses_of[slot as usize] {
                         mark(marks, slot);
                     }
                 }
@@ -657,10 +729,7 @@ impl Scratch {
             self.caches
                 .resize_with(engine.slots.len(), Default::default);
             self.marks.clear();
-            self.marks.resize(engine.always.len(), 0);
-            self.clauses_met.clear();
-            self.clauses_met
-                .resize(engine.clause_slot.len().div_ceil(64), 0);
+            self.marks.resize(engine.slots.len().div_ceil(64), 0);
             self.counts.clear();
             self.counts.resize(engine.slots.len(), 0);
         }
