@@ -320,3 +320,94 @@ enum Engine<'a> {
     /// A regex and which of the thread's two caches is its.
     Regex(&'a meta::Regex, usize),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rules::Kind;
+    use crate::text::normalize::normalize_str;
+
+    /// Every built-in pattern, and every corpus phrase and rule example as the engine sees it.
+    fn patterns_and_phrases() -> (Vec<Pattern>, Vec<String>) {
+        let mut patterns = Vec::new();
+        let mut phrases = Vec::new();
+        for name in crate::engine::builtin::names() {
+            let pack = crate::engine::builtin::load(name).unwrap().unwrap();
+            for rule in &pack.rules {
+                patterns.extend(rule.except.iter().chain(&rule.unless).cloned());
+                match &rule.kind {
+                    Kind::Forbid(f) => patterns.extend(f.matcher.patterns.iter().cloned()),
+                    Kind::RequireWith(r) => {
+                        patterns.extend(r.when.patterns.iter().cloned());
+                        patterns.extend(r.require.patterns.iter().cloned());
+                    }
+                    Kind::Require(r) => patterns.extend(r.any.patterns.iter().cloned()),
+                    _ => {}
+                }
+                for ex in rule.examples.bad.iter().chain(&rule.examples.good) {
+                    phrases.push(normalize_str(&ex.text));
+                }
+            }
+        }
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for line in text.lines().filter(|l| !l.starts_with('#')) {
+                if let Some(t) = line.splitn(3, '\t').nth(2) {
+                    phrases.push(normalize_str(&t.replace("\\n", "\n")));
+                }
+            }
+        }
+        (patterns, phrases)
+    }
+
+    /// The two shortcuts are checked against the regex itself, built the regex crate's way: the gate's
+    /// literal sets are in every phrase a pattern matches, and a pattern matched as literals finds
+    /// exactly the regex's matches.
+    #[test]
+    fn literals_are_in_every_match_and_literal_patterns_match_as_the_regex() {
+        let (patterns, phrases) = patterns_and_phrases();
+        let (mut matched, mut literal) = (0, 0);
+        for p in &patterns {
+            let re = meta::Builder::new()
+                .configure(
+                    meta::Config::new()
+                        .nfa_size_limit(Some(10 * (1 << 20)))
+                        .hybrid_cache_capacity(2 * (1 << 20)),
+                )
+                .build(p.as_str())
+                .unwrap();
+            let clauses = p.literals();
+            let exact = p.exact_literals().map(|l| leftmost_first(&l));
+            let mut caches = Caches::default();
+            for text in &phrases {
+                let want: Vec<Range<usize>> =
+                    re.find_iter(text.as_str()).map(|m| m.range()).collect();
+                if !want.is_empty() {
+                    matched += 1;
+                    for clause in clauses.iter().flatten() {
+                        assert!(
+                            clause
+                                .iter()
+                                .any(|l| text.as_bytes().windows(l.len()).any(|w| w == *l)),
+                            "{}: no literal of {clause:?} in {text}",
+                            p.as_str()
+                        );
+                    }
+                }
+                if let Some(ac) = &exact {
+                    literal += 1;
+                    let got: Vec<Range<usize>> = ac.find_iter(text).map(|m| m.range()).collect();
+                    assert_eq!(got, want, "{} on {text}", p.as_str());
+                }
+                let mut got = Vec::new();
+                p.find_iter(&mut caches, text, true, |r| got.push(r));
+                assert_eq!(got, want, "{} on {text}", p.as_str());
+            }
+        }
+        assert!(
+            matched > 1000 && literal > 1000,
+            "{matched} matches, {literal} literal checks"
+        );
+    }
+}
