@@ -3,8 +3,11 @@
 //! phrases ([`linter`]).
 
 pub mod builtin;
+pub mod lexicon;
 pub mod linter;
+pub mod literals;
 pub mod pack;
+pub mod pattern;
 pub mod rules;
 
 use crate::error::{Error, LocatedError};

@@ -301,17 +301,8 @@ impl Setup {
         profile: &Profile,
         keep: impl Fn(&crate::engine::rules::Rule) -> bool,
     ) -> Linter {
-        let rules = self
-            .linter
-            .rules
-            .iter()
-            .zip(&profile.levels)
-            .filter_map(|(r, level)| {
-                let level = (*level)?;
-                keep(r).then(|| crate::engine::rules::Rule { level, ..r.clone() })
-            })
-            .collect();
-        Linter::new(rules)
+        self.linter
+            .subset(|i, r| profile.levels[i].filter(|_| keep(r)))
     }
 
     /// The rules a report describes (SARIF's rule list): every rule that runs at the top level, at

@@ -1,4 +1,7 @@
-//! Loading rule packs: YAML with real source spans, checked field by field, compiled once.
+//! Loading rule packs: YAML with real source spans, checked field by field. A user pack's patterns are
+//! compiled when it loads (so mistakes are reported there) and its examples run; a built-in pack's
+//! patterns are compiled only when a phrase first needs them, and its examples are run by `cargo test`
+//! and `huashu test-rules`.
 //!
 //! Every mistake (unknown or missing field, wrong type, unknown kind or scene, invalid regex, a field
 //! that the rule's kind does not use, an example that does not behave) is reported with the pack file,
@@ -6,6 +9,8 @@
 
 mod raw;
 
+use crate::engine::lexicon::{self, is_kebab};
+use crate::engine::pattern::Pattern;
 use crate::engine::rules::{
     Example, Examples, Fix, Kind, Level, Rule, Scope, View, forbid::Forbid, limit::Limit,
     matcher::Matcher, replace::Replace, require::Require, require_with::RequireWith,
@@ -15,7 +20,6 @@ use crate::text::normalize::normalize_str;
 use crate::text::scene::Scene;
 use crate::text::source::SourceFile;
 use raw::{RawMatch, RawPack, RawRule};
-use regex::Regex;
 use serde_saphyr::Spanned;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -55,23 +59,8 @@ struct Ctx<'a> {
     errors: Vec<LocatedError>,
     /// The pack's `lexicons:` (name → normalised words).
     lexicons: Vec<(String, Vec<String>)>,
-}
-
-/// `{{name}}` references to a pack lexicon in a pattern or a word.
-fn lexicon_refs(s: &str) -> Vec<(std::ops::Range<usize>, &str)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(open) = s[from..].find("{{").map(|i| i + from) {
-        let Some(close) = s[open + 2..].find("}}").map(|i| i + open + 2) else {
-            break;
-        };
-        let name = &s[open + 2..close];
-        if is_kebab(name) {
-            out.push((open..close + 2, name));
-        }
-        from = close + 2;
-    }
-    out
+    /// A built-in pack: patterns are compiled on first use (the tests compile them all).
+    builtin: bool,
 }
 
 impl Ctx<'_> {
@@ -97,58 +86,46 @@ impl Ctx<'_> {
             .push(LocatedError::new(self.src, range, message, label).with_help(help));
     }
 
-    fn lexicon(&self, name: &str) -> Option<&Vec<String>> {
+    fn lexicon(&self, name: &str) -> Option<&[String]> {
         self.lexicons
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, words)| words)
+            .map(|(_, words)| words.as_slice())
     }
 
     /// A pattern with every `{{name}}` replaced by `(?:word|word|…)`, longest words first.
     fn expand(&mut self, p: &Spanned<String>) -> Option<String> {
-        let refs = lexicon_refs(&p.value);
-        if refs.is_empty() {
-            return Some(p.value.clone());
-        }
-        let mut out = String::new();
-        let mut last = 0;
-        for (range, name) in refs {
-            let Some(words) = self.lexicon(name) else {
+        match lexicon::expand(&p.value, |name| self.lexicon(name)) {
+            Ok(expanded) => Some(expanded),
+            Err(name) => {
                 let known: Vec<&str> = self.lexicons.iter().map(|(n, _)| n.as_str()).collect();
-                self.error_help(
-                    p,
-                    format!("未知的词表 {{{{{name}}}}}"),
-                    "未知词表",
-                    if known.is_empty() {
-                        "在规则包顶层用 lexicons: 定义词表".to_string()
-                    } else {
-                        format!("已定义的词表：{}", known.join("、"))
-                    },
-                );
-                return None;
-            };
-            let mut words = words.clone();
-            words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-            let alt: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
-            out.push_str(&p.value[last..range.start]);
-            out.push_str(&format!("(?:{})", alt.join("|")));
-            last = range.end;
+                let help = if known.is_empty() {
+                    "在规则包顶层用 lexicons: 定义词表".to_string()
+                } else {
+                    format!("已定义的词表：{}", known.join("、"))
+                };
+                let name = name.to_string();
+                self.error_help(p, format!("未知的词表 {{{{{name}}}}}"), "未知词表", help);
+                None
+            }
         }
-        out.push_str(&p.value[last..]);
-        Some(out)
     }
 
-    fn regexes(&mut self, list: &[Spanned<String>]) -> Vec<Regex> {
+    fn regexes(&mut self, list: &[Spanned<String>]) -> Vec<Pattern> {
         let mut out = Vec::new();
         for p in list {
             let Some(pattern) = self.expand(p) else {
                 continue;
             };
             // Only Traditional→Simplified: width folding or lower-casing would change regex syntax.
-            match Regex::new(&crate::text::normalize::simplify(&pattern)) {
+            let source = crate::text::normalize::simplify(&pattern);
+            if self.builtin {
+                out.push(Pattern::builtin(&source));
+                continue;
+            }
+            match Pattern::compile(&source) {
                 Ok(re) => out.push(re),
-                Err(e) => {
-                    let detail = e.to_string();
+                Err(detail) => {
                     let last = detail.lines().last().unwrap_or("").trim();
                     let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
                     self.error_help(
@@ -167,14 +144,12 @@ impl Ctx<'_> {
         let mut expanded = Vec::new();
         for w in words {
             // A word that is exactly `{{name}}` stands for the words of that lexicon.
-            match lexicon_refs(&w.value).as_slice() {
-                [(range, name)] if range.start == 0 && range.end == w.value.len() => {
-                    match self.lexicon(name) {
-                        Some(list) => expanded.extend(list.iter().cloned()),
-                        None => self.error(w, format!("未知的词表 {{{{{name}}}}}"), "未知词表"),
-                    }
-                }
-                _ => expanded.push(normalize_str(&w.value)),
+            match lexicon::whole_ref(&w.value) {
+                Some(name) => match self.lexicon(name) {
+                    Some(list) => expanded.extend(list.iter().cloned()),
+                    None => self.error(w, format!("未知的词表 {{{{{name}}}}}"), "未知词表"),
+                },
+                None => expanded.push(normalize_str(&w.value)),
             }
         }
         let words: Vec<String> = expanded.into_iter().filter(|w| !w.is_empty()).collect();
@@ -202,6 +177,16 @@ impl Pack {
 
     /// Parses and compiles a pack without running its examples (`huashu test-rules` runs them).
     pub fn parse_unchecked(name: &str, text: &str) -> Result<Pack, Vec<LocatedError>> {
+        Pack::load(name, text, false)
+    }
+
+    /// A built-in pack: parsed, with patterns compiled only when a phrase first needs them and
+    /// examples not run (`cargo test` compiles every pattern and runs every example).
+    pub fn parse_builtin(name: &str, text: &str) -> Result<Pack, Vec<LocatedError>> {
+        Pack::load(name, text, true)
+    }
+
+    fn load(name: &str, text: &str, builtin: bool) -> Result<Pack, Vec<LocatedError>> {
         let src = Arc::new(SourceFile::new(name, text.to_string()));
         // The phrasebook limits: a large pack (thousands of rules) must load; alias bombs must not.
         let raw: RawPack = serde_saphyr::from_str_with_options(text, crate::input::yaml::options())
@@ -210,6 +195,7 @@ impl Pack {
             src: &src,
             errors: Vec::new(),
             lexicons: Vec::new(),
+            builtin,
         };
         if let Some(lexicons) = &raw.lexicons {
             for (name, words) in &lexicons.value.0 {
@@ -267,14 +253,6 @@ impl Pack {
             source: src.clone(),
         })
     }
-}
-
-fn is_kebab(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option<Rule> {
