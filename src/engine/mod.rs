@@ -3,6 +3,7 @@
 //! phrases ([`linter`]).
 
 pub mod builtin;
+pub mod library;
 pub mod linter;
 pub mod pack;
 pub mod rules;

@@ -146,6 +146,12 @@ impl Document {
         self.phrases.groups()
     }
 
+    /// The shop the file names (a YAML/JSON phrasebook's `shop:`, a Markdown file's front matter),
+    /// whose library its phrases belong to; `None`: the run's library.
+    pub fn shop(&self) -> Option<&Arc<str>> {
+        self.phrases.shop()
+    }
+
     /// The groups, to map them to other scenes (a config's `scenes` keywords).
     pub fn groups_mut(&mut self) -> &mut [Group] {
         self.phrases.groups_mut()

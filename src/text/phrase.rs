@@ -236,6 +236,8 @@ pub struct Phrases {
     records: Vec<Record>,
     groups: Vec<Group>,
     extras: Vec<Extra>,
+    /// The shop the file names (a phrasebook's `shop:`): its phrases form that shop's library.
+    shop: Option<Arc<str>>,
 }
 
 impl Phrases {
@@ -331,6 +333,16 @@ impl Phrases {
 
     pub fn groups(&self) -> &[Group] {
         &self.groups
+    }
+
+    /// Records the shop the file names; a blank name is none.
+    pub fn set_shop(&mut self, shop: &str) {
+        let shop = shop.trim();
+        self.shop = (!shop.is_empty()).then(|| Arc::from(shop));
+    }
+
+    pub fn shop(&self) -> Option<&Arc<str>> {
+        self.shop.as_ref()
     }
 
     /// Groups can be renamed to other scenes (a config's `scenes` keywords).

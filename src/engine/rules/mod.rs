@@ -73,6 +73,8 @@ pub enum Kind {
     RequireWith(require_with::RequireWith),
     Require(require::Require),
     Limit(limit::Limit),
+    /// A rule over the whole library (see [`crate::engine::library`]): it never matches one phrase.
+    Library(crate::engine::library::LibraryRule),
 }
 
 impl Kind {
@@ -83,6 +85,15 @@ impl Kind {
             Kind::RequireWith(_) => "require-with",
             Kind::Require(_) => "require",
             Kind::Limit(_) => "limit",
+            Kind::Library(l) => l.kind.name(),
+        }
+    }
+
+    /// The library rule, when this is one.
+    pub fn library(&self) -> Option<&crate::engine::library::LibraryRule> {
+        match self {
+            Kind::Library(l) => Some(l),
+            _ => None,
         }
     }
 }
@@ -146,6 +157,10 @@ impl Rule {
         // inside one of its matches; what still overlaps is one finding. Most scopes have no match, so
         // `unless` and `except` are only searched when there is one.
         let mut all = Vec::new();
+        if matches!(self.kind, Kind::Library(_)) {
+            // Library rules look at all phrases together (run::library), never at one.
+            return all;
+        }
         for scope in scopes {
             let text = &norm.as_str()[scope.clone()];
             let mut hits = Vec::new();
@@ -160,6 +175,7 @@ impl Rule {
                 Kind::Replace(k) => k.hits(text, &mut hits),
                 Kind::Require(k) => k.hits(text, &self.suggest, &mut hits),
                 Kind::Limit(k) => k.hits(text, &self.suggest, &mut hits),
+                Kind::Library(_) => {}
                 Kind::RequireWith(k) if !k.when.is_match(text) => {}
                 Kind::RequireWith(k) => {
                     let ex = if self.except.is_empty() {
