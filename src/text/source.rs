@@ -133,7 +133,11 @@ impl SourceFile {
     /// is gone (at the end of a run) holds on to this instead of the whole file. A line longer than
     /// a snippet shows is cut to a window around the span, and so is a span that long.
     pub fn excerpt(&self, span: Range<usize>) -> (SourceFile, Range<usize>) {
-        let span = span.start.min(self.text.len())..span.end.min(self.text.len()).max(span.start.min(self.text.len()));
+        let span = span.start.min(self.text.len())
+            ..span
+                .end
+                .min(self.text.len())
+                .max(span.start.min(self.text.len()));
         let (from, to, origin, cells) = match self.cell_at(span.start) {
             Some(cell) => {
                 let rebased = CellSpan {
@@ -153,13 +157,17 @@ impl SourceFile {
                     .map_or(self.text.len(), |&e| e - 1);
                 let (mut from, mut to) = (line_start, line_end.max(span.end));
                 if to - from > MAX_SNIPPET_BYTES {
-                    from = floor_char(&self.text, span.start.saturating_sub(EXCERPT_CONTEXT).max(line_start));
+                    from = floor_char(
+                        &self.text,
+                        span.start.saturating_sub(EXCERPT_CONTEXT).max(line_start),
+                    );
                     to = ceil_char(
                         &self.text,
                         (span.end.min(span.start + MAX_SNIPPET_BYTES) + EXCERPT_CONTEXT).min(to),
                     );
                 }
-                let before = self.text[line_start..from].chars().count() + self.first_line_offset(line);
+                let before =
+                    self.text[line_start..from].chars().count() + self.first_line_offset(line);
                 (from, to, (line + self.origin.0, before), Vec::new())
             }
         };
@@ -367,7 +375,10 @@ mod tests {
 
     #[test]
     fn an_excerpt_keeps_the_file_s_positions_and_snippets() {
-        let f = SourceFile::new("a.csv", "code,text\nhy,您好\nwl,亲，不知道哦\nzz,再见\n".to_string());
+        let f = SourceFile::new(
+            "a.csv",
+            "code,text\nhy,您好\nwl,亲，不知道哦\nzz,再见\n".to_string(),
+        );
         let at = f.text.find("不知道").unwrap();
         let span = at..at + "不知道".len();
         let (part, inner) = f.excerpt(span.clone());
@@ -375,7 +386,9 @@ mod tests {
         assert_eq!(&part.text[inner.clone()], "不知道");
         assert_eq!(part.position(inner.start), f.position(span.start));
         assert_eq!(part.position(inner.end), f.position(span.end));
-        let c = part.read_span(&(inner.start, inner.len()).into(), 1, 1).unwrap();
+        let c = part
+            .read_span(&(inner.start, inner.len()).into(), 1, 1)
+            .unwrap();
         assert_eq!(c.line(), 2);
         assert_eq!(c.column(), 5);
         // A window of a very long line still counts the characters before it.

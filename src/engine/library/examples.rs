@@ -27,7 +27,11 @@ fn library(rule: &LibraryRule, ex: &LibraryExample) -> Result<super::Library, St
     if let LibraryKind::MissingScene { stages, .. } = &rule.kind {
         library.stages = stages
             .iter()
-            .filter(|s| ex.stages.as_ref().is_none_or(|names| names.contains(&s.name)))
+            .filter(|s| {
+                ex.stages
+                    .as_ref()
+                    .is_none_or(|names| names.contains(&s.name))
+            })
             .take(64)
             .cloned()
             .collect();
@@ -70,17 +74,15 @@ pub fn findings(rule: &LibraryRule, ex: &LibraryExample) -> Result<usize, String
                 }
                 _ => 0,
             },
-            LibraryKind::CodeTooLong { max_chars } => sketch
-                .code
-                .map_or(0, |(_, n)| usize::from(too_long(ex.limit.or(*max_chars), n))),
+            LibraryKind::CodeTooLong { max_chars } => sketch.code.map_or(0, |(_, n)| {
+                usize::from(too_long(ex.limit.or(*max_chars), n))
+            }),
             LibraryKind::MissingScene { .. } => 0,
         };
     }
     match &rule.kind {
         LibraryKind::InconsistentPromise => {
-            found += index
-                .disagreements(|f| library.policy[f].is_some())
-                .len();
+            found += index.disagreements(|f| library.policy[f].is_some()).len();
         }
         LibraryKind::MissingScene { .. } => {
             let all = if library.stages.len() >= 64 {
@@ -101,7 +103,9 @@ pub fn failures(src: &Arc<SourceFile>, id: &str, rule: &LibraryRule) -> Vec<Loca
     for (bad, list) in [(true, &rule.bad), (false, &rule.good)] {
         for ex in list {
             match findings(rule, ex) {
-                Err(message) => out.push(LocatedError::new(src, ex.span.clone(), message, "这个例子")),
+                Err(message) => {
+                    out.push(LocatedError::new(src, ex.span.clone(), message, "这个例子"))
+                }
                 Ok(0) if bad => out.push(
                     LocatedError::new(
                         src,

@@ -123,9 +123,8 @@ impl Fact {
         if let Some(v) = self.mapped(s) {
             return Some(self.typed(v).unwrap_or_else(|| Value::Name(v.into())));
         }
-        self.typed(s).or_else(|| {
-            (self.kind == ValueType::Name).then(|| Value::Name(s.into()))
-        })
+        self.typed(s)
+            .or_else(|| (self.kind == ValueType::Name).then(|| Value::Name(s.into())))
     }
 
     /// A value of this fact's type from text like `48小时`, `99元`, `9:00-23:00`.
@@ -177,7 +176,11 @@ impl Fact {
                 }
             }
             (_, Value::Number(hours)) => {
-                let per = self.unit.as_deref().and_then(duration_factor).unwrap_or(1.0) as u64;
+                let per = self
+                    .unit
+                    .as_deref()
+                    .and_then(duration_factor)
+                    .unwrap_or(1.0) as u64;
                 let unit = self.unit.as_deref().unwrap_or("小时");
                 if per > 1 && hours % per == 0 {
                     format!("{}{unit}", hours / per)
@@ -235,8 +238,20 @@ fn amount_factor(unit: &str) -> Option<f64> {
 fn split_unit(kind: ValueType, rest: &str) -> (Option<&str>, &str) {
     let units: &[&str] = match kind {
         ValueType::Duration => &[
-            "个小时", "小时", "钟头", "个星期", "星期", "礼拜", "个月", "天", "日", "周", "月",
-            "hrs", "hr", "h",
+            "个小时",
+            "小时",
+            "钟头",
+            "个星期",
+            "星期",
+            "礼拜",
+            "个月",
+            "天",
+            "日",
+            "周",
+            "月",
+            "hrs",
+            "hr",
+            "h",
         ],
         ValueType::Amount => &["块钱", "元", "块", "rmb", "¥"],
         _ => &[],
@@ -488,7 +503,10 @@ mod tests {
             kind,
             unit: unit.map(str::to_string),
             patterns: patterns.iter().map(|p| Regex::new(p).unwrap()).collect(),
-            values: vec![("当天".into(), "当天".into()), ("当日".into(), "当天".into())],
+            values: vec![
+                ("当天".into(), "当天".into()),
+                ("当日".into(), "当天".into()),
+            ],
             except: Vec::new(),
             unless: vec![Regex::new("预售").unwrap()],
             examples: Vec::new(),
@@ -543,7 +561,9 @@ mod tests {
         let r = fact(
             ValueType::ClockRange,
             None,
-            &[r"在线时间\D{0,3}(?P<from>[早晚上下午]*\d+(?::\d+|点半?)?)\s*(?:-|~|到|至)\s*(?P<to>[早晚上下午]*\d+(?::\d+|点半?)?)"],
+            &[
+                r"在线时间\D{0,3}(?P<from>[早晚上下午]*\d+(?::\d+|点半?)?)\s*(?:-|~|到|至)\s*(?P<to>[早晚上下午]*\d+(?::\d+|点半?)?)",
+            ],
         );
         let a = extract(std::slice::from_ref(&r), "客服在线时间：9:00-23:00");
         let b = extract(std::slice::from_ref(&r), "在线时间早上9点到晚上11点");

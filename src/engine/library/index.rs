@@ -168,10 +168,7 @@ impl Index {
     /// An index for about `expected` phrases (sizes the near-duplicate buckets), reporting
     /// near-duplicates at or above `threshold`.
     pub fn new(expected: usize, threshold: f64) -> Index {
-        let bucket_bits = expected
-            .next_power_of_two()
-            .trailing_zeros()
-            .clamp(10, 23);
+        let bucket_bits = expected.next_power_of_two().trailing_zeros().clamp(10, 23);
         Index {
             heads: vec![NONE; BANDS << bucket_bits],
             bucket_bits,
@@ -230,9 +227,7 @@ impl Index {
         let mut events = Events::default();
         if key != 0 {
             let keys = &self.keys;
-            events.duplicate_of = self
-                .dups
-                .get_or_insert(key, id, |i| keys[i as usize]);
+            events.duplicate_of = self.dups.get_or_insert(key, id, |i| keys[i as usize]);
         }
         if let Some(first) = events.duplicate_of {
             stats.copies += 1;
@@ -245,10 +240,7 @@ impl Index {
             let n = self.coded.len() as u32;
             self.coded.push((id, code));
             let coded = &self.coded;
-            if let Some(first) = self
-                .codes
-                .get_or_insert(code, n, |i| coded[i as usize].1)
-            {
+            if let Some(first) = self.codes.get_or_insert(code, n, |i| coded[i as usize].1) {
                 let first = self.coded[first as usize].0;
                 self.coded.pop();
                 if self.keys[first as usize] != key || key == 0 {
@@ -274,7 +266,12 @@ impl Index {
     }
 
     /// The most similar earlier phrase among the candidates, then the phrase joins the buckets.
-    fn near_search(&mut self, lib: LibId, id: PhraseId, shape: super::key::Shape) -> Option<(PhraseId, f64)> {
+    fn near_search(
+        &mut self,
+        lib: LibId,
+        id: PhraseId,
+        shape: super::key::Shape,
+    ) -> Option<(PhraseId, f64)> {
         let odd = shape.odd;
         let mut best: Option<(PhraseId, f64)> = None;
         let mut seen: Vec<u32> = Vec::new();
@@ -315,7 +312,12 @@ impl Index {
     }
 
     /// Counts a document's groups: (name, scene, phrases) and the phrases without a group.
-    pub fn count_groups(&mut self, lib: LibId, groups: &[(Arc<str>, Scene, usize)], ungrouped: usize) {
+    pub fn count_groups(
+        &mut self,
+        lib: LibId,
+        groups: &[(Arc<str>, Scene, usize)],
+        ungrouped: usize,
+    ) {
         let stats = &mut self.libs[lib as usize];
         stats.ungrouped += ungrouped;
         for (name, scene, n) in groups {
@@ -360,9 +362,15 @@ impl Index {
                 if values.len() < 2 || skip(fact) {
                     continue;
                 }
-                let max = values.iter().map(|v| v.occurrences.len()).max().unwrap_or(0);
-                let top: Vec<&ValueStat> =
-                    values.iter().filter(|v| v.occurrences.len() == max).collect();
+                let max = values
+                    .iter()
+                    .map(|v| v.occurrences.len())
+                    .max()
+                    .unwrap_or(0);
+                let top: Vec<&ValueStat> = values
+                    .iter()
+                    .filter(|v| v.occurrences.len() == max)
+                    .collect();
                 let prevailing = (top.len() == 1).then(|| top[0].value.clone());
                 for v in values {
                     if Some(&v.value) == prevailing.as_ref() {
@@ -381,7 +389,11 @@ impl Index {
                         .collect();
                     // The prevailing value first, then by how often, then as first met.
                     others.sort_by_key(|(val, n, firsts)| {
-                        (Some(val) != prevailing.as_ref(), std::cmp::Reverse(*n), firsts[0])
+                        (
+                            Some(val) != prevailing.as_ref(),
+                            std::cmp::Reverse(*n),
+                            firsts[0],
+                        )
                     });
                     for &occ in &v.occurrences {
                         out.push(Disagreement {
@@ -429,19 +441,35 @@ mod tests {
             ..Library::default()
         };
         let mut index = Index::new(100, 0.8);
-        assert_eq!(add(&mut index, &lib, "您好，请问有什么可以帮您？", Some("hy")), Events::default());
+        assert_eq!(
+            add(&mut index, &lib, "您好，请问有什么可以帮您？", Some("hy")),
+            Events::default()
+        );
         let e = add(&mut index, &lib, "您好呀 請問有什麼可以幫您", None);
         assert_eq!(e.duplicate_of, Some(0));
-        let e = add(&mut index, &lib, "亲，这款是纯棉的，正常穿着不会起球，洗涤时建议手洗", None);
+        let e = add(
+            &mut index,
+            &lib,
+            "亲，这款是纯棉的，正常穿着不会起球，洗涤时建议手洗",
+            None,
+        );
         assert_eq!(e, Events::default());
-        let e = add(&mut index, &lib, "亲，这款是纯棉的，正常穿着不会起球，洗涤时建议您手洗", Some("hy"));
+        let e = add(
+            &mut index,
+            &lib,
+            "亲，这款是纯棉的，正常穿着不会起球，洗涤时建议您手洗",
+            Some("hy"),
+        );
         assert_eq!(e.near.map(|(id, _)| id), Some(2));
         assert_eq!(e.code_of, Some(0));
         // The same phrase under the same code is a copy, not a clash.
         let e = add(&mut index, &lib, "您好，请问有什么可以帮您？", Some("HY"));
         assert_eq!(e.code_of, None);
         let stats = &index.libraries()[0];
-        assert_eq!((stats.copies, stats.copied, stats.near, stats.code_clashes), (2, 1, 1, 1));
+        assert_eq!(
+            (stats.copies, stats.copied, stats.near, stats.code_clashes),
+            (2, 1, 1, 1)
+        );
     }
 
     #[test]

@@ -183,7 +183,10 @@ mod tests {
     #[test]
     fn hashes_are_stable() {
         // Stored in baselines: this value must never change.
-        assert_eq!(format!("{:016x}", hash("您好".as_bytes())), "0006b5afe87e6363");
+        assert_eq!(
+            format!("{:016x}", hash("您好".as_bytes())),
+            "0006b5afe87e6363"
+        );
         assert_ne!(hash(b"ab"), hash(b"ba"));
     }
 
@@ -191,8 +194,14 @@ mod tests {
     fn the_odd_sketch_estimates_close_pairs_well() {
         let pairs = [
             ("亲您好请问有什么可以帮您的", "亲您好请问有什么可以帮到您的"),
-            ("这款衣服是纯棉的正常穿着不会起球", "这款衣服是纯棉的正常穿着不会起球哦亲"),
-            ("这款衣服是纯棉的正常穿着不会起球", "我们默认发中通快递一般两到四天送达"),
+            (
+                "这款衣服是纯棉的正常穿着不会起球",
+                "这款衣服是纯棉的正常穿着不会起球哦亲",
+            ),
+            (
+                "这款衣服是纯棉的正常穿着不会起球",
+                "我们默认发中通快递一般两到四天送达",
+            ),
         ];
         for (a, b) in pairs {
             let (sa, sb) = (shape(a).unwrap(), shape(b).unwrap());

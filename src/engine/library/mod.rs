@@ -203,7 +203,11 @@ impl Library {
         } else {
             key::hash(key_text.as_bytes()).max(1)
         };
-        let shape = if self.near { key::shape(&key_text) } else { None };
+        let shape = if self.near {
+            key::shape(&key_text)
+        } else {
+            None
+        };
         let code = code.map(str::trim).filter(|c| !c.is_empty()).map(|c| {
             (
                 key::hash(normalize_str(c).as_bytes()).max(1),

@@ -225,7 +225,11 @@ impl RawLibraryExample {
         let mut out = phrases.join(" ｜ ");
         let mut notes = Vec::new();
         if !self.policy.is_empty() {
-            let p: Vec<String> = self.policy.iter().map(|(k, v)| format!("{k}：{v}")).collect();
+            let p: Vec<String> = self
+                .policy
+                .iter()
+                .map(|(k, v)| format!("{k}：{v}"))
+                .collect();
             notes.push(format!("政策 {}", p.join("，")));
         }
         if let Some(s) = &self.stages {
@@ -255,7 +259,11 @@ pub(super) fn compile_facts(ctx: &mut Ctx, raw: &[Spanned<RawFact>]) -> Vec<Fact
             );
         }
         if out.iter().any(|o| o.name == f.name.value) {
-            ctx.error(&f.name, format!("事实名重复：{}", f.name.value), "重复的事实名");
+            ctx.error(
+                &f.name,
+                format!("事实名重复：{}", f.name.value),
+                "重复的事实名",
+            );
         }
         if f.label.value.trim().is_empty() {
             ctx.error(&f.label, "label 不能为空", "空的 label");
@@ -371,7 +379,11 @@ pub fn fact_failures(src: &Arc<SourceFile>, facts: &[Fact]) -> Vec<LocatedError>
                                 format!(
                                     "事实 {} 没有从例子里找到 “{expected}”（找到：{}）",
                                     fact.name,
-                                    if got.is_empty() { "无".to_string() } else { got.join("、") }
+                                    if got.is_empty() {
+                                        "无".to_string()
+                                    } else {
+                                        got.join("、")
+                                    }
                                 ),
                                 "应当找到这个值",
                             )
@@ -452,7 +464,11 @@ pub(super) fn compile_kind(ctx: &mut Ctx, kind: &str, r: &RawRule) -> Option<Lib
         "contradicts-policy" => LibraryKind::ContradictsPolicy,
         "near-duplicate" => {
             let Some(t) = &r.threshold else {
-                ctx.error(&r.kind, "near-duplicate 规则需要 threshold（0 到 1 之间的相似度）", "缺少 threshold");
+                ctx.error(
+                    &r.kind,
+                    "near-duplicate 规则需要 threshold（0 到 1 之间的相似度）",
+                    "缺少 threshold",
+                );
                 return None;
             };
             if !(t.value > 0.0 && t.value <= 1.0) {
@@ -470,16 +486,28 @@ pub(super) fn compile_kind(ctx: &mut Ctx, kind: &str, r: &RawRule) -> Option<Lib
             for s in &list.value {
                 let s = &s.value;
                 if !super::is_kebab(&s.name.value) {
-                    ctx.error(&s.name, format!("阶段名 “{}” 只能用小写字母、数字和连字符", s.name.value), "阶段名");
+                    ctx.error(
+                        &s.name,
+                        format!("阶段名 “{}” 只能用小写字母、数字和连字符", s.name.value),
+                        "阶段名",
+                    );
                 }
                 if stages.iter().any(|o| o.name == s.name.value) {
-                    ctx.error(&s.name, format!("阶段名重复：{}", s.name.value), "重复的阶段");
+                    ctx.error(
+                        &s.name,
+                        format!("阶段名重复：{}", s.name.value),
+                        "重复的阶段",
+                    );
                 }
                 let scenes: Vec<Scene> = s.scenes.iter().filter_map(|x| scene(ctx, x)).collect();
                 let with = s.with.as_ref().and_then(|m| words(ctx, m));
                 let any = s.any.as_ref().and_then(|m| words(ctx, m));
                 if s.scenes.is_empty() && s.any.is_none() {
-                    ctx.error(&s.name, "阶段需要 scenes 或 any", "无法判断哪些话术属于这个阶段");
+                    ctx.error(
+                        &s.name,
+                        "阶段需要 scenes 或 any",
+                        "无法判断哪些话术属于这个阶段",
+                    );
                 }
                 stages.push(Stage {
                     name: s.name.value.clone(),
@@ -511,10 +539,7 @@ pub(super) fn compile_kind(ctx: &mut Ctx, kind: &str, r: &RawRule) -> Option<Lib
 }
 
 /// A library rule's examples.
-pub(super) fn compile_examples(
-    ctx: &mut Ctx,
-    list: &[Spanned<RawExample>],
-) -> Vec<LibraryExample> {
+pub(super) fn compile_examples(ctx: &mut Ctx, list: &[Spanned<RawExample>]) -> Vec<LibraryExample> {
     let mut out = Vec::new();
     for ex in list {
         let Some(lib) = &ex.value.library else {
