@@ -5,6 +5,7 @@ pub mod check;
 pub mod commands;
 pub mod config;
 pub mod fix;
+pub mod library;
 pub mod pool;
 pub mod setup;
 pub mod suppress;

@@ -335,6 +335,19 @@ impl Phrases {
         &self.groups
     }
 
+    /// Phrases per group (in the order of [`Phrases::groups`]), and phrases without a group.
+    pub fn group_counts(&self) -> (Vec<usize>, usize) {
+        let mut counts = vec![0; self.groups.len()];
+        let mut none = 0;
+        for r in &self.records {
+            match counts.get_mut(r.group as usize) {
+                Some(n) => *n += 1,
+                None => none += 1,
+            }
+        }
+        (counts, none)
+    }
+
     /// Records the shop the file names; a blank name is none.
     pub fn set_shop(&mut self, shop: &str) {
         let shop = shop.trim();

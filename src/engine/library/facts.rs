@@ -331,22 +331,23 @@ fn leading_number(s: &str) -> Option<(f64, &str)> {
 /// and whether the text said which half of the day it is.
 fn clock_time(s: &str) -> Option<(u16, bool)> {
     let s = s.trim();
+    // Which part of the day the text names: 0 morning, 1 noon, 2 afternoon, 3 night.
     let mut rest = s;
-    let mut shift = None;
-    for (prefix, pm) in [
-        ("早上", false),
-        ("上午", false),
-        ("凌晨", false),
-        ("早", false),
-        ("中午", true),
-        ("下午", true),
-        ("傍晚", true),
-        ("晚上", true),
-        ("晚", true),
+    let mut part = None;
+    for (prefix, p) in [
+        ("早上", 0),
+        ("上午", 0),
+        ("凌晨", 0),
+        ("早", 0),
+        ("中午", 1),
+        ("下午", 2),
+        ("傍晚", 2),
+        ("晚上", 3),
+        ("晚", 3),
     ] {
         if let Some(r) = rest.strip_prefix(prefix) {
-            rest = r;
-            shift = Some(pm);
+            rest = r.trim_start();
+            part = Some(p);
             break;
         }
     }
@@ -380,13 +381,17 @@ fn clock_time(s: &str) -> Option<(u16, bool)> {
     } else {
         return None;
     };
-    if shift == Some(true) && hour < 12 {
-        hour += 12;
+    match part {
+        // 中午12点 is noon, 中午1点 is 13:00.
+        Some(1) if hour < 11 => hour += 12,
+        Some(2) if hour < 12 => hour += 12,
+        // 晚上12点 is midnight at the end of the day.
+        Some(3) if (5..=12).contains(&hour) => hour += 12,
+        Some(3) if hour < 5 => hour += 24,
+        Some(0) if hour == 12 && s.starts_with("凌晨") => hour = 0,
+        _ => {}
     }
-    if hour == 12 && shift == Some(false) && s.starts_with("凌晨") {
-        hour = 0;
-    }
-    Some((hour * 60 + minute, shift.is_some()))
+    Some((hour * 60 + minute, part.is_some()))
 }
 
 /// A daily time range from its two ends: 9点到6点 is 9:00-18:00.
@@ -569,6 +574,15 @@ mod tests {
         let b = extract(std::slice::from_ref(&r), "在线时间早上9点到晚上11点");
         assert_eq!(a[0].value, Value::Range(540, 1380));
         assert_eq!(a[0].value, b[0].value);
+        assert_eq!(
+            r.parse_value("早9点到晚12点"),
+            Some(Value::Range(540, 1440))
+        );
+        assert_eq!(r.parse_value("9:00-24:00"), Some(Value::Range(540, 1440)));
+        assert_eq!(
+            r.parse_value("中午12点到下午6点"),
+            Some(Value::Range(720, 1080))
+        );
         assert_eq!(r.show(&a[0].value), "9:00-23:00");
         assert_eq!(r.parse_value("9点-6点"), Some(Value::Range(540, 1080)));
     }

@@ -107,6 +107,8 @@ pub struct ValueStat {
 #[derive(Debug, Clone, Default)]
 pub struct LibStats {
     pub shop: Option<Arc<str>>,
+    /// Mixed into the library's hashes: from the shop's name, so keys are the same in every run.
+    salt: u64,
     pub phrases: usize,
     /// (group name, scene, phrases), in the order first met.
     pub groups: Vec<(Arc<str>, Scene, usize)>,
@@ -182,12 +184,13 @@ impl Index {
         if let Some(&id) = self.lib_ids.get(&shop.cloned()) {
             return id;
         }
-        let id = LibId::try_from(self.libs.len()).unwrap_or(LibId::MAX);
-        if id == LibId::MAX && self.libs.len() > LibId::MAX as usize {
-            return id;
-        }
+        // More shops than ids: the last id is shared (no run names 65,535 shops).
+        let Ok(id) = LibId::try_from(self.libs.len()) else {
+            return LibId::MAX;
+        };
         self.libs.push(LibStats {
             shop: shop.cloned(),
+            salt: shop.map_or(0, |s| super::key::hash(s.as_bytes())),
             ..LibStats::default()
         });
         self.lib_ids.insert(shop.cloned(), id);
@@ -196,6 +199,11 @@ impl Index {
 
     pub fn libraries(&self) -> &[LibStats] {
         &self.libs
+    }
+
+    /// A phrase's key hash, mixed with its library's (0: none): the same in every run.
+    pub fn key(&self, id: PhraseId) -> u64 {
+        self.keys[id as usize]
     }
 
     pub fn len(&self) -> usize {
@@ -209,7 +217,7 @@ impl Index {
     /// Adds the next phrase; says which earlier phrases it repeats, resembles or clashes with.
     pub fn add(&mut self, lib: LibId, sketch: &Sketch) -> (PhraseId, Events) {
         let id = PhraseId::try_from(self.keys.len()).expect("fewer than 4 billion phrases");
-        let salt = (lib as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5bd1_e995;
+        let salt = self.libs[lib as usize].salt;
         let key = if sketch.key == 0 {
             0
         } else {
