@@ -139,10 +139,12 @@ pub fn render(o: &Overview) -> String {
             "  重复：{} 条话术有副本，共多出 {} 条；相近的话术 {} 条；快捷编码冲突 {} 处",
             lib.phrases_with_copies, lib.copies, lib.near_duplicates, lib.code_clashes
         );
-        if !lib.facts.is_empty() {
+        let (stated, unstated): (Vec<&FactSummary>, Vec<&FactSummary>) =
+            lib.facts.iter().partition(|f| !f.values.is_empty());
+        if !stated.is_empty() {
             let _ = writeln!(out, "  话术里的承诺：");
         }
-        for f in &lib.facts {
+        for f in stated {
             let values: Vec<String> = f
                 .values
                 .iter()
@@ -154,19 +156,23 @@ pub fn render(o: &Overview) -> String {
                     format!("{}（{} 条，最早在 {}{mark}）", v.value, v.phrases, v.first)
                 })
                 .collect();
-            let mut line = format!("    {}：", f.label);
-            if values.is_empty() {
-                line.push_str("话术里没有提到");
-            } else {
-                line.push_str(&values.join("、"));
-            }
+            let mut line = format!("    {}：{}", f.label, values.join("、"));
             if let Some(p) = &f.policy {
                 line.push_str(&format!("；政策：{p}"));
-            }
-            if f.policy.is_none() && f.values.len() > 1 {
+            } else if f.values.len() > 1 {
                 line.push_str("——说法不一致");
             }
             let _ = writeln!(out, "{line}");
+        }
+        if !unstated.is_empty() {
+            let labels: Vec<String> = unstated
+                .iter()
+                .map(|f| match &f.policy {
+                    Some(p) => format!("{}（政策：{p}）", f.label),
+                    None => f.label.clone(),
+                })
+                .collect();
+            let _ = writeln!(out, "  话术里没有提到：{}", labels.join("、"));
         }
         out.push('\n');
     }
