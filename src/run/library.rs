@@ -387,6 +387,8 @@ pub struct LibraryRun {
     spots: Vec<Spot>,
     files: Vec<FileInfo>,
     retained: usize,
+    /// Text of earlier files kept, at most ([`RETAIN_BYTES`]).
+    budget: usize,
     statements: Vec<Option<Statement>>,
     pending: Vec<Pending>,
     /// Per library: its first file.
@@ -406,6 +408,7 @@ impl LibraryRun {
             spots: Vec::new(),
             files: Vec::new(),
             retained: 0,
+            budget: RETAIN_BYTES,
             statements: Vec::new(),
             pending: Vec::new(),
             first_file: Vec::new(),
@@ -478,7 +481,7 @@ impl LibraryRun {
         let f = &mut self.files[file as usize];
         if let Some(src) = &f.source {
             let size = src.text.len() + src.text.len() / 8;
-            if self.retained + size <= RETAIN_BYTES {
+            if self.retained + size <= self.budget {
                 self.retained += size;
             } else {
                 f.placeholder = Some(Arc::new(SourceFile::new(f.path.clone(), String::new())));
@@ -1126,5 +1129,77 @@ fn file_level(
         key: None,
         span: 0..0,
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{self, Format};
+    use crate::report::diagnostic::RuleNames;
+    use crate::run::setup::Profile;
+
+    fn document(name: &str, text: &str) -> Document {
+        input::parse(
+            Arc::new(SourceFile::new(name, text.to_string())),
+            Format::Txt,
+        )
+        .unwrap()
+    }
+
+    /// Two files, the second repeating the first's phrase, with `budget` bytes of earlier text kept.
+    fn copy_across_files(budget: usize) -> Diagnostic {
+        let pack = crate::engine::builtin::load("library").unwrap().unwrap();
+        let mut rules = pack.rules.clone();
+        let mut errors = Vec::new();
+        let setup = LibrarySetup::new(
+            &Config::default(),
+            &mut rules,
+            pack.facts.to_vec(),
+            &mut errors,
+        );
+        assert!(errors.is_empty());
+        let linter = crate::Linter::new(rules);
+        let profile = Arc::new(ProfileLinter {
+            names: RuleNames::of(&linter),
+            profile: Profile {
+                levels: linter.rules.iter().map(|r| Some(r.level)).collect(),
+            },
+            linter,
+        });
+        let mut run = LibraryRun::new(&setup, 10);
+        run.budget = budget;
+        let mut found = Vec::new();
+        for (name, text) in [
+            ("a.txt", "您好，请问有什么可以帮您？\n"),
+            ("b.txt", "您好，請問有什麼可以幫您\n"),
+        ] {
+            let doc = document(name, text);
+            let file = run.start_file(&doc, &profile, None);
+            let seen = setup.seen(&doc, 0..doc.len());
+            found.extend(run.phrases(&setup, &doc, file, 0..doc.len(), seen));
+            run.end_file(file);
+        }
+        assert_eq!(found.len(), 1);
+        found.pop().unwrap()
+    }
+
+    #[test]
+    fn an_earlier_file_within_the_budget_is_shown_beyond_it_named() {
+        let d = copy_across_files(RETAIN_BYTES);
+        let r = &d.related[0];
+        assert!(r.has_snippet());
+        assert_eq!(&r.source.text[r.span.clone()], "您好，请问有什么可以帮您？");
+        let d = copy_across_files(0);
+        let r = &d.related[0];
+        assert!(!r.has_snippet(), "the file's text is gone");
+        assert_eq!(
+            (&*r.path, r.line, r.column, r.end_column),
+            ("a.txt", 1, 1, 14)
+        );
+        // Pretty output names the place without a snippet.
+        let shown = crate::report::pretty::render(&d, &crate::report::pretty::handler(false));
+        assert!(shown.contains("第一次出现在这里（a.txt:1:1）"), "{shown}");
+        assert!(!shown.contains("╭─[a.txt"), "{shown}");
     }
 }
