@@ -7,14 +7,14 @@
 //! library tells (promises that disagree, stages without a reply) is reported after the last file,
 //! before the report ends.
 //!
-//! Memory is bounded for a million phrases: per phrase the index's hashes and a 28-byte [`Spot`];
+//! Memory is bounded for a million phrases: per phrase the index's hashes and a 12-byte [`Spot`];
 //! the text of earlier files is kept only up to [`RETAIN_BYTES`] (a place in a file no longer in
 //! memory is named without a snippet); a fact statement keeps an excerpt of its line, since its
 //! finding may be reported at the end.
 
 use crate::engine::library::index::OccId;
 use crate::engine::library::{
-    self as lib, Fact, Index, LibId, Library, LibraryKind, PhraseId, Sketch, key,
+    self as lib, Chunked, Fact, Index, LibId, Library, LibraryKind, PhraseId, Sketch, key,
 };
 use crate::engine::rules::{Kind, Level, Rule};
 use crate::error::LocatedError;
@@ -34,7 +34,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// Text of earlier files kept for snippets of related places, at most.
-pub const RETAIN_BYTES: usize = 16 << 20;
+pub const RETAIN_BYTES: usize = 8 << 20;
 
 /// The library checks as the config and the packs set them up.
 #[derive(Debug, Default)]
@@ -315,16 +315,14 @@ pub struct Seen {
     cell: Option<(Arc<str>, u32)>,
 }
 
-/// Where a phrase stands, kept for every phrase of the run: 28 bytes. In a workbook `end_line`
-/// (always the row) holds the sheet (high 12 bits) and column (low 20 bits) of the cell.
+/// Where a phrase starts and ends, kept for every phrase of the run: 12 bytes. Its file is the
+/// last whose first phrase is not after it; a phrase over several lines keeps its end line in
+/// `LibraryRun::ends`; a workbook cell's sheet and column are in its file's `cells`, and byte
+/// offsets (for snippets) in its file's `offsets` while the file's text is kept.
 #[derive(Debug, Clone, Copy)]
 struct Spot {
-    file: u32,
-    start: u32,
-    end: u32,
     line: u32,
     column: u32,
-    end_line: u32,
     end_column: u32,
 }
 
@@ -345,6 +343,13 @@ struct Active {
 /// A file of the run, as the library remembers it.
 struct FileInfo {
     path: Arc<str>,
+    /// Its first phrase.
+    first: PhraseId,
+    /// Each phrase's bytes in the text, while the text is kept.
+    offsets: Vec<(u32, u32)>,
+    /// For a workbook: each phrase's cell, the sheet (index in `sheets`) in the high 12 bits,
+    /// the column in the low 20.
+    cells: Vec<u32>,
     /// While the file is being written, and after when it is retained.
     source: Option<Arc<SourceFile>>,
     /// The file without its text, for places whose snippet cannot be shown.
@@ -362,9 +367,10 @@ struct Statement {
     phrase: PhraseId,
     file: u32,
     source: Arc<SourceFile>,
+    /// The statement in the excerpt.
     span: Range<usize>,
-    text: Arc<str>,
-    matched: String,
+    /// The phrase: in the excerpt, or (unescaped, or longer than an excerpt) on its own.
+    text: Result<Range<usize>, Arc<str>>,
     group: Option<Arc<str>>,
     scene: Scene,
     code: Option<Arc<str>>,
@@ -384,20 +390,25 @@ pub type FileId = u32;
 /// The library checks of a run as its files go by.
 pub struct LibraryRun {
     index: Index,
-    spots: Vec<Spot>,
+    spots: Chunked<Spot>,
+    /// The end (line, column) of phrases that end on another line than they start.
+    ends: HashMap<PhraseId, (u32, u32)>,
     files: Vec<FileInfo>,
     retained: usize,
     /// Text of earlier files kept, at most ([`RETAIN_BYTES`]).
     budget: usize,
-    statements: Vec<Option<Statement>>,
+    statements: Chunked<Option<Statement>>,
     pending: Vec<Pending>,
     /// Per library: its first file.
     first_file: Vec<FileId>,
     files_per_lib: Vec<usize>,
     /// Rules per profile, made once.
     actives: Vec<(*const ProfileLinter, Arc<[Active]>)>,
-    /// Groups already checked for their name's length, in the current file.
-    groups_seen: HashSet<Arc<str>>,
+    /// Groups already checked for their name's length, in the current file (by their name's
+    /// address: a document holds each group once).
+    groups_seen: HashSet<usize>,
+    /// The group of the previous phrase (consecutive phrases mostly share one).
+    last_group: usize,
 }
 
 impl LibraryRun {
@@ -405,16 +416,18 @@ impl LibraryRun {
     pub fn new(setup: &LibrarySetup, expected: usize) -> LibraryRun {
         LibraryRun {
             index: Index::new(expected, setup.threshold),
-            spots: Vec::new(),
+            spots: Chunked::default(),
+            ends: HashMap::new(),
             files: Vec::new(),
             retained: 0,
             budget: RETAIN_BYTES,
-            statements: Vec::new(),
+            statements: Chunked::default(),
             pending: Vec::new(),
             first_file: Vec::new(),
             files_per_lib: Vec::new(),
             actives: Vec::new(),
             groups_seen: HashSet::new(),
+            last_group: 0,
         }
     }
 
@@ -464,6 +477,9 @@ impl LibraryRun {
         };
         self.files.push(FileInfo {
             path: document.source.name.clone(),
+            first: self.spots.len() as PhraseId,
+            offsets: Vec::new(),
+            cells: Vec::new(),
             source: Some(document.source.clone()),
             placeholder: None,
             sheets: Vec::new(),
@@ -473,6 +489,7 @@ impl LibraryRun {
             unused,
         });
         self.groups_seen.clear();
+        self.last_group = 0;
         id
     }
 
@@ -483,10 +500,13 @@ impl LibraryRun {
             let size = src.text.len() + src.text.len() / 8;
             if self.retained + size <= self.budget {
                 self.retained += size;
+                f.offsets.shrink_to_fit();
             } else {
                 f.placeholder = Some(Arc::new(SourceFile::new(f.path.clone(), String::new())));
                 f.source = None;
+                f.offsets = Vec::new();
             }
+            f.cells.shrink_to_fit();
         }
     }
 
@@ -506,12 +526,14 @@ impl LibraryRun {
         for (i, s) in range.zip(seen) {
             let phrase = document.phrase(i);
             let (id, events) = self.index.add(lib, &s.sketch);
-            let spot = self.spot(file, &s);
-            self.spots.push(spot);
+            self.spot(file, id, &s);
             let mut found: Vec<Diagnostic> = Vec::new();
-            let first_in_group = phrase
-                .group
-                .is_some_and(|g| self.groups_seen.insert(g.name.clone()));
+            let first_in_group = phrase.group.is_some_and(|g| {
+                let at = g.name.as_ptr() as usize;
+                let new = at != self.last_group && self.groups_seen.insert(at);
+                self.last_group = at;
+                new
+            });
             for rule in rules.iter() {
                 self.phrase_findings(
                     setup,
@@ -530,15 +552,25 @@ impl LibraryRun {
                 debug_assert_eq!(occ as usize, self.statements.len());
                 let kept = setup.promises.then(|| {
                     let span = phrase.source_range(h.chars.clone());
-                    let (excerpt, inner) = document.source.excerpt(span);
-                    let matched = excerpt.text[inner.clone()].to_string();
+                    // An excerpt of the phrase's lines holds the phrase, when it is written as is.
+                    let (excerpt, whole) = document.source.excerpt(s.start..s.end);
+                    let from = s.start - whole.start;
+                    let inner = span.start - from..span.end - from;
+                    let (excerpt, inner, text) = if excerpt.text.get(whole.clone())
+                        == Some(phrase.text)
+                        && inner.end <= excerpt.text.len()
+                    {
+                        (excerpt, inner, Ok(whole))
+                    } else {
+                        let (excerpt, inner) = document.source.excerpt(span);
+                        (excerpt, inner, Err(Arc::from(phrase.text)))
+                    };
                     Statement {
                         phrase: id,
                         file,
                         source: Arc::new(excerpt),
                         span: inner,
-                        text: Arc::from(phrase.text),
-                        matched,
+                        text,
                         group: phrase.group.map(|g| g.name.clone()),
                         scene: phrase.scene,
                         code: phrase.code.cloned(),
@@ -555,30 +587,33 @@ impl LibraryRun {
         out
     }
 
-    fn spot(&mut self, file: FileId, s: &Seen) -> Spot {
+    /// Records where phrase `id` stands.
+    fn spot(&mut self, file: FileId, id: PhraseId, s: &Seen) {
         let f = &mut self.files[file as usize];
-        let end_line = match &s.cell {
-            Some((sheet, column)) if f.workbook => {
-                let sheet = match f.sheets.iter().position(|x| x == sheet) {
-                    Some(i) => i,
-                    None => {
-                        f.sheets.push(sheet.clone());
-                        f.sheets.len() - 1
-                    }
-                };
-                ((sheet.min(0xfff) as u32) << 20) | column.min(&0xf_ffff)
-            }
-            _ => sat(s.end_line),
-        };
-        Spot {
-            file,
-            start: sat(s.start),
-            end: sat(s.end),
+        f.offsets.push((sat(s.start), sat(s.end)));
+        if f.workbook {
+            let packed = match &s.cell {
+                Some((sheet, column)) => {
+                    let sheet = match f.sheets.iter().position(|x| x == sheet) {
+                        Some(i) => i,
+                        None => {
+                            f.sheets.push(sheet.clone());
+                            f.sheets.len() - 1
+                        }
+                    };
+                    ((sheet.min(0xfff) as u32) << 20) | (*column).min(0xf_ffff)
+                }
+                None => u32::MAX,
+            };
+            f.cells.push(packed);
+        } else if s.end_line != s.line {
+            self.ends.insert(id, (sat(s.end_line), sat(s.end_column)));
+        }
+        self.spots.push(Spot {
             line: sat(s.line),
             column: sat(s.column),
-            end_line,
             end_column: sat(s.end_column),
-        }
+        });
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -714,32 +749,39 @@ impl LibraryRun {
     /// otherwise.
     fn related(&self, id: PhraseId, message: String) -> Related {
         let s = self.spots[id as usize];
-        let f = &self.files[s.file as usize];
-        let (sheet, cell, end_line) = if f.workbook && !f.sheets.is_empty() {
-            let sheet = f.sheets.get((s.end_line >> 20) as usize).cloned();
-            let column = s.end_line & 0xf_ffff;
-            let cell = crate::text::source::CellSpan {
-                start: 0,
-                end: 0,
-                sheet: sheet.clone().unwrap_or_else(|| Arc::from("")),
-                row: s.line,
-                column,
+        let file = self.files.partition_point(|f| f.first <= id) - 1;
+        let f = &self.files[file];
+        let index = (id - f.first) as usize;
+        let (sheet, cell) = match f.cells.get(index) {
+            Some(&packed) if packed != u32::MAX => {
+                let sheet = f.sheets.get((packed >> 20) as usize).cloned();
+                let cell = crate::text::source::CellSpan {
+                    start: 0,
+                    end: 0,
+                    sheet: sheet.clone().unwrap_or_else(|| Arc::from("")),
+                    row: s.line,
+                    column: packed & 0xf_ffff,
+                }
+                .reference();
+                (sheet, Some(cell))
             }
-            .reference();
-            (sheet, Some(cell), s.line)
-        } else {
-            (None, None, s.end_line)
+            _ => (None, None),
         };
-        let (source, span) = match &f.source {
-            Some(src) => (src.clone(), s.start as usize..s.end as usize),
-            None => (self.placeholder(s.file), 0..0),
+        let (end_line, end_column) = self
+            .ends
+            .get(&id)
+            .copied()
+            .unwrap_or((s.line, s.end_column));
+        let (source, span) = match (&f.source, f.offsets.get(index)) {
+            (Some(src), Some(&(a, b))) => (src.clone(), a as usize..b as usize),
+            _ => (self.placeholder(file as u32), 0..0),
         };
         Related {
             path: f.path.clone(),
             line: s.line as usize,
             column: s.column as usize,
             end_line: end_line as usize,
-            end_column: s.end_column as usize,
+            end_column: end_column as usize,
             message,
             sheet,
             cell,
@@ -936,8 +978,11 @@ impl LibraryRun {
             end_line: end.line,
             end_column: end.column,
             message: Arc::from(message),
-            matched: st.matched.clone(),
-            phrase: st.text.clone(),
+            matched: source.text[st.span.clone()].to_string(),
+            phrase: match &st.text {
+                Ok(r) => Arc::from(&source.text[r.clone()]),
+                Err(t) => t.clone(),
+            },
             group: st.group.clone(),
             scene: st.scene,
             suggestions,

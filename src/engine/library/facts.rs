@@ -440,11 +440,18 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
 
 /// The facts a phrase states, in order. A fact stated with two different values is left out.
 pub fn extract(facts: &[Fact], text: &str) -> Vec<Hit> {
+    if facts.is_empty() {
+        return Vec::new();
+    }
+    extract_normalized(facts, &Normalized::new(text))
+}
+
+/// [`extract`] on a phrase's normalised view.
+pub fn extract_normalized(facts: &[Fact], norm: &Normalized) -> Vec<Hit> {
     let mut out = Vec::new();
     if facts.is_empty() {
         return out;
     }
-    let norm = Normalized::new(text);
     let view = norm.as_str();
     let scopes = sentences(view);
     for (index, fact) in facts.iter().enumerate() {

@@ -8,7 +8,7 @@
 //! is kept here.
 
 use super::key::{BANDS, combine, similarity};
-use super::{Sketch, Value};
+use super::{Chunked, Sketch, Value};
 use crate::text::scene::Scene;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -148,29 +148,33 @@ pub const SHOWN_PLACES: usize = 3;
 #[derive(Debug, Default)]
 pub struct Index {
     /// Per phrase: its key hash mixed with its library (0: none).
-    keys: Vec<u64>,
+    keys: Chunked<u64>,
     dups: IdTable,
-    /// Phrases with a code: (phrase, code hash mixed with library).
-    coded: Vec<(PhraseId, u64)>,
+    /// Phrases with a code: (phrase, code hash mixed with library, in two halves: 12 bytes).
+    coded: Chunked<(PhraseId, u32, u32)>,
     codes: IdTable,
     /// Whose first copy already counts as copied.
     copied: std::collections::HashSet<PhraseId>,
-    near: Vec<NearEntry>,
+    near: Chunked<NearEntry>,
     heads: Vec<u32>,
     bucket_bits: u32,
     libs: Vec<LibStats>,
     lib_ids: HashMap<Option<Arc<str>>, LibId>,
-    /// Per fact statement: (library, fact, index of its value in the library's values).
-    occurrences: Vec<(LibId, usize, usize)>,
+    /// Fact statements so far.
+    occurrences: usize,
     /// The lowest near-duplicate threshold of the rules that run.
     threshold: f64,
 }
 
 impl Index {
-    /// An index for about `expected` phrases (sizes the near-duplicate buckets), reporting
-    /// near-duplicates at or above `threshold`.
+    /// An index for about `expected` phrases (sizes the near-duplicate buckets: one per four
+    /// phrases and band; chains are walked and every candidate confirmed, so a low estimate costs
+    /// time, not findings), reporting near-duplicates at or above `threshold`.
     pub fn new(expected: usize, threshold: f64) -> Index {
-        let bucket_bits = expected.next_power_of_two().trailing_zeros().clamp(10, 23);
+        let bucket_bits = (expected / 4)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(10, 21);
         Index {
             heads: vec![NONE; BANDS << bucket_bits],
             bucket_bits,
@@ -246,14 +250,20 @@ impl Index {
         if let Some((code, _)) = sketch.code {
             let code = combine(code, salt).max(1);
             let n = self.coded.len() as u32;
-            self.coded.push((id, code));
             let coded = &self.coded;
-            if let Some(first) = self.codes.get_or_insert(code, n, |i| coded[i as usize].1) {
-                let first = self.coded[first as usize].0;
-                self.coded.pop();
-                if self.keys[first as usize] != key || key == 0 {
-                    events.code_of = Some(first);
-                    self.libs[lib as usize].code_clashes += 1;
+            // Only codes already stored are looked up: `n` is stored after.
+            let whole = |(_, hi, lo): (PhraseId, u32, u32)| (hi as u64) << 32 | lo as u64;
+            match self
+                .codes
+                .get_or_insert(code, n, |i| whole(coded[i as usize]))
+            {
+                None => self.coded.push((id, (code >> 32) as u32, code as u32)),
+                Some(first) => {
+                    let first = self.coded[first as usize].0;
+                    if self.keys[first as usize] != key || key == 0 {
+                        events.code_of = Some(first);
+                        self.libs[lib as usize].code_clashes += 1;
+                    }
                 }
             }
         }
@@ -282,7 +292,6 @@ impl Index {
     ) -> Option<(PhraseId, f64)> {
         let odd = shape.odd;
         let mut best: Option<(PhraseId, f64)> = None;
-        let mut seen: Vec<u32> = Vec::new();
         let me = self.near.len() as u32;
         let mut links = [NONE; BANDS];
         for (band, key) in shape.bands.iter().enumerate() {
@@ -293,8 +302,8 @@ impl Index {
             while p != NONE && walked < MAX_WALK {
                 walked += 1;
                 let e = self.near[p as usize];
-                if e.lib == lib && !seen.contains(&p) {
-                    seen.push(p);
+                // A candidate met in several bands is compared again: cheaper than remembering it.
+                if e.lib == lib {
                     let s = similarity(shape.size, odd, e.size, odd_of(&e));
                     if s >= self.threshold && best.is_none_or(|(_, b)| s > b) {
                         best = Some((e.id, s));
@@ -342,7 +351,7 @@ impl Index {
 
     /// Records that a phrase of a library states a value of a fact; the statement's number.
     pub fn state(&mut self, lib: LibId, fact: usize, value: &Value) -> OccId {
-        let occ = OccId::try_from(self.occurrences.len()).expect("fewer than 4 billion facts");
+        let occ = OccId::try_from(self.occurrences).expect("fewer than 4 billion facts");
         let values = self.libs[lib as usize].facts.entry(fact).or_default();
         let v = match values.iter().position(|v| v.value == *value) {
             Some(v) => v,
@@ -355,7 +364,7 @@ impl Index {
             }
         };
         values[v].occurrences.push(occ);
-        self.occurrences.push((lib, fact, v));
+        self.occurrences += 1;
         occ
     }
 

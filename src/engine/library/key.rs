@@ -29,7 +29,11 @@ const PARTICLES: &[char] = &[
 /// full-width→half-width, lower case), punctuation, symbols, emoji and spaces dropped, and particles
 /// at the end of each clause dropped.
 pub fn key_text(text: &str) -> String {
-    let norm = normalize_str(text);
+    key_of_normalized(&normalize_str(text))
+}
+
+/// [`key_text`] of a text already normalised.
+pub fn key_of_normalized(norm: &str) -> String {
     let mut out = String::with_capacity(norm.len());
     let mut clause_start = 0;
     let end_clause = |out: &mut String, clause_start: usize| {
@@ -136,13 +140,19 @@ pub fn shape(key: &str) -> Option<Shape> {
 /// Pairs that differ in more bigrams than the sketch can tell apart come out as 0.
 pub fn similarity(a_size: u16, a_odd: [u64; 2], b_size: u16, b_odd: [u64; 2]) -> f64 {
     const BITS: f64 = 128.0;
+    /// ln(1 − 2/128).
+    const LN_STEP: f64 = -0.015_748_356_968_139_168;
     let (na, nb) = (a_size as f64, b_size as f64);
+    // Sizes alone bound the similarity: min/max.
+    if na.min(nb) < 0.5 * na.max(nb) {
+        return 0.0;
+    }
     let z = ((a_odd[0] ^ b_odd[0]).count_ones() + (a_odd[1] ^ b_odd[1]).count_ones()) as f64;
     if 2.0 * z >= BITS * 0.9 {
         return 0.0;
     }
     // E[z] = n/2 · (1 − (1 − 2/n)^d) for d bigrams in one set and not the other.
-    let d = ((1.0 - 2.0 * z / BITS).ln() / (1.0 - 2.0 / BITS).ln()).max((na - nb).abs());
+    let d = ((1.0 - 2.0 * z / BITS).ln() / LN_STEP).max((na - nb).abs());
     let total = na + nb;
     if total == 0.0 {
         return 1.0;

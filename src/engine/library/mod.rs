@@ -197,7 +197,9 @@ pub struct Library {
 impl Library {
     /// The sketch of one phrase.
     pub fn sketch(&self, text: &str, scene: Scene, code: Option<&str>) -> Sketch {
-        let key_text = key::key_text(text);
+        // One normalised view for the key, the stages and the facts.
+        let norm = crate::text::normalize::Normalized::new(text);
+        let key_text = key::key_of_normalized(norm.as_str());
         let key = if key_text.is_empty() {
             0
         } else {
@@ -216,9 +218,8 @@ impl Library {
         });
         let mut stages = 0u64;
         if !self.stages.is_empty() {
-            let norm = normalize_str(text);
             for (i, s) in self.stages.iter().enumerate().take(64) {
-                if s.covered_by(&norm, scene) {
+                if s.covered_by(norm.as_str(), scene) {
                     stages |= 1 << i;
                 }
             }
@@ -229,7 +230,7 @@ impl Library {
             code,
             scene,
             stages,
-            facts: facts::extract(&self.facts, text),
+            facts: facts::extract_normalized(&self.facts, &norm),
         }
     }
 
@@ -253,4 +254,62 @@ pub fn contradicts<'a>(policy: &'a [Option<Value>], hit: &Hit) -> Option<&'a Val
 /// Whether a name or code of `chars` characters is over a limit (none: never).
 pub fn too_long(max: Option<usize>, chars: usize) -> bool {
     max.is_some_and(|m| chars > m)
+}
+
+/// A growing list stored in fixed-size chunks: no reallocation doubles it for a moment, and at most
+/// one chunk is unused, so a million small entries cost what they hold.
+#[derive(Debug, Clone)]
+pub struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+const CHUNK: usize = 1 << 14;
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    pub fn push(&mut self, value: T) {
+        if self.len % CHUNK == 0 {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        self.chunks.last_mut().expect("a chunk").push(value);
+        self.len += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.chunks.get(i / CHUNK)?.get(i % CHUNK)
+    }
+
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        self.chunks.get_mut(i / CHUNK)?.get_mut(i % CHUNK)
+    }
+}
+
+impl<T> std::ops::Index<usize> for Chunked<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Chunked<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.chunks[i / CHUNK][i % CHUNK]
+    }
 }
