@@ -277,7 +277,7 @@ impl<T> Default for Chunked<T> {
 
 impl<T> Chunked<T> {
     pub fn push(&mut self, value: T) {
-        if self.len % CHUNK == 0 {
+        if self.len.is_multiple_of(CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
         self.chunks.last_mut().expect("a chunk").push(value);
