@@ -109,6 +109,9 @@ struct CheckCli {
     /// 按规则统计问题数（pretty：代替逐条输出；json：增加 "statistics"）
     #[arg(long)]
     statistics: bool,
+    /// 话术库概况：各分组、各场景的话术数，缺少的对话阶段，重复话术，话术里的承诺（pretty：代替逐条输出；json：增加 "library"）
+    #[arg(long)]
+    summary: bool,
     /// 把明确给出的文件（和标准输入）按此格式读取：txt yaml json csv tsv xlsx xls md
     #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
     input_format: Option<huashu::input::Format>,
@@ -135,6 +138,7 @@ impl CheckCli {
             fix: self.fix,
             diff: self.diff,
             statistics: self.statistics,
+            summary: self.summary,
             input_format: self.input_format,
             encoding: self.encoding,
         }

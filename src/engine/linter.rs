@@ -273,6 +273,8 @@ enum KindPlan {
     },
     Require(MatcherPlan),
     Limit,
+    /// Library rules look at all phrases together (`run::library`), never at one: no slots, never fires.
+    Library,
 }
 
 /// One rule's slots, and when it can fire at all.
@@ -384,6 +386,7 @@ impl Engine {
                         l.max_chars,
                     )
                 }
+                Kind::Library(_) => (KindPlan::Library, vec![], false, None),
             };
             plans.push(Plan {
                 kind,
@@ -747,6 +750,7 @@ fn run_rule(rule: &Rule, plan: &Plan, search: &mut Search, text: &str, bufs: Buf
             }
         }
         (Kind::Limit(k), KindPlan::Limit) => k.hits(text, |r| hits.push(hit(r))),
+        (Kind::Library(_), KindPlan::Library) => return,
         (Kind::RequireWith(k), KindPlan::RequireWith { when, require }) => {
             if !search.matcher_is_match(when, &k.when, text) {
                 return;

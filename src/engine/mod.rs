@@ -4,6 +4,7 @@
 
 pub mod builtin;
 pub mod lexicon;
+pub mod library;
 pub mod linter;
 pub mod literals;
 pub mod pack;

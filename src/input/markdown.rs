@@ -144,7 +144,18 @@ pub fn parse(src: &SourceFile, out: &mut Phrases) {
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         match event {
             Event::Start(tag) => match tag {
-                Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => {
+                Tag::MetadataBlock(_) => {
+                    // Front matter is not phrases, but it may name the shop.
+                    if let Some(shop) = text[range.clone()].lines().find_map(|l| {
+                        l.strip_prefix("shop:")
+                            .map(|v| v.trim().trim_matches(['"', '\'']))
+                    }) {
+                        out.set_shop(shop);
+                    }
+                    st.flush();
+                    st.skip += 1;
+                }
+                Tag::CodeBlock(_) | Tag::HtmlBlock => {
                     st.flush();
                     st.skip += 1;
                 }

@@ -152,6 +152,17 @@ impl Document {
         self.phrases.groups()
     }
 
+    /// Phrases per group (in the order of [`Document::groups`]), and phrases without a group.
+    pub fn group_counts(&self) -> (Vec<usize>, usize) {
+        self.phrases.group_counts()
+    }
+
+    /// The shop the file names (a YAML/JSON phrasebook's `shop:`, a Markdown file's front matter),
+    /// whose library its phrases belong to; `None`: the run's library.
+    pub fn shop(&self) -> Option<&Arc<str>> {
+        self.phrases.shop()
+    }
+
     /// The groups, to map them to other scenes (a config's `scenes` keywords).
     pub fn groups_mut(&mut self) -> &mut [Group] {
         self.phrases.groups_mut()

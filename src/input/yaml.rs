@@ -15,7 +15,6 @@ use std::sync::Arc;
 #[serde(deny_unknown_fields)]
 struct Book {
     #[serde(default)]
-    #[allow(dead_code)]
     shop: Option<String>,
     #[serde(default)]
     groups: Vec<Group>,
@@ -127,6 +126,9 @@ pub fn parse(src: &Arc<SourceFile>, out: &mut Phrases) -> Result<(), LocatedErro
     }
     let book: Book = serde_saphyr::from_str_with_options(&src.text, options())
         .map_err(|e| from_yaml_error(src, &e, "话术库"))?;
+    if let Some(shop) = &book.shop {
+        out.set_shop(shop);
+    }
     for group in book.groups {
         let scene = match &group.scene {
             None => Scene::infer(&group.name),

@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod library;
 pub mod pretty;
 pub mod sarif;
 pub mod statistics;
@@ -43,6 +44,8 @@ pub trait Writer {
 pub struct Options {
     pub color: bool,
     pub statistics: bool,
+    /// `--summary`: the library overview (pretty: instead of each finding).
+    pub summary: bool,
     pub rules: Vec<Rule>,
 }
 
@@ -53,9 +56,11 @@ pub fn writer<'a>(
     options: Options,
 ) -> Box<dyn Writer + 'a> {
     match format {
-        OutputFormat::Pretty => {
-            Box::new(pretty::Pretty::new(out, options.color, options.statistics))
-        }
+        OutputFormat::Pretty => Box::new(pretty::Pretty::new(
+            out,
+            options.color,
+            options.statistics || options.summary,
+        )),
         OutputFormat::Json => Box::new(json::Json::new(out)),
         OutputFormat::Sarif => Box::new(sarif::Sarif::new(out, options.rules)),
         OutputFormat::Github => Box::new(github::Github::new(out)),
@@ -140,6 +145,8 @@ pub struct End<'a> {
     pub empty: &'a [String],
     /// Findings per rule, when `--statistics` asks for them.
     pub statistics: Option<&'a [Statistic]>,
+    /// The library overview, when `--summary` asks for it.
+    pub library: Option<&'a library::Overview>,
 }
 
 impl End<'_> {
@@ -216,6 +223,7 @@ pub(crate) fn sample(text: &str, span: std::ops::Range<usize>) -> Diagnostic {
         sheet: None,
         cell: None,
         related: Vec::new(),
+        key: None,
         span,
         source,
     }
@@ -232,6 +240,7 @@ mod tests {
             skipped,
             empty,
             statistics: None,
+            library: None,
         }
     }
 

@@ -177,7 +177,9 @@ struct Region<'a> {
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation<'a> {
     artifact_location: ArtifactLocation,
-    region: Region<'a>,
+    /// None for a finding about a whole file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     context_region: Option<Region<'a>>,
 }
@@ -318,13 +320,17 @@ fn related_location(i: usize, r: &Related) -> RelatedLocation<'_> {
         id: i + 1,
         physical_location: PhysicalLocation {
             artifact_location: artifact_location(&r.path),
-            region: Region {
+            region: Some(Region {
                 start_line: r.line,
                 start_column: Some(r.column),
                 end_line: r.end_line,
                 end_column: Some(r.end_column),
-                snippet: r.source.text.get(r.span.clone()).map(|text| Text { text }),
-            },
+                snippet: r
+                    .has_snippet()
+                    .then(|| r.source.text.get(r.span.clone()))
+                    .flatten()
+                    .map(|text| Text { text }),
+            }),
             context_region: None,
         },
         message: Text { text: &r.message },
@@ -349,8 +355,8 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult<'_> {
         locations: [Location {
             physical_location: PhysicalLocation {
                 artifact_location: artifact_location(&d.path),
-                region,
-                context_region: context_region(d),
+                region: (!d.is_file_level()).then_some(region),
+                context_region: (!d.is_file_level()).then(|| context_region(d)).flatten(),
             },
         }],
         related_locations: d
@@ -359,7 +365,10 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult<'_> {
             .enumerate()
             .map(|(i, r)| related_location(i, r))
             .collect(),
-        fixes: fix(d, region).map(|f| [f]),
+        fixes: (!d.is_file_level())
+            .then(|| fix(d, region))
+            .flatten()
+            .map(|f| [f]),
         properties: ResultProperties {
             matched: &d.matched,
             phrase: crate::report::diagnostic::shown_phrase(&d.phrase),

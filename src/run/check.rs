@@ -15,6 +15,7 @@ use crate::report::statistics::Tally;
 use crate::report::{self as output, End, Failure, OutputFormat, Summary, Writer};
 use crate::run::baseline::Baseline;
 use crate::run::fix;
+use crate::run::library::{LibraryRun, Seen};
 use crate::run::pool::{self, Pool, Ticket};
 use crate::run::setup::{ProfileLinter, Setup};
 use crate::run::{ConfigChoice, Io, emit};
@@ -34,6 +35,8 @@ pub struct CheckArgs {
     pub fix: bool,
     pub diff: bool,
     pub statistics: bool,
+    /// `--summary`: the library overview.
+    pub summary: bool,
     pub input_format: Option<crate::input::Format>,
     pub encoding: Option<String>,
 }
@@ -56,7 +59,8 @@ enum Job<'a> {
 
 enum Done {
     Read(Worked),
-    Lint(Vec<Diagnostic>),
+    /// The findings on the phrases, and what the library checks need of them (when they run).
+    Lint(Vec<Diagnostic>, Option<Vec<Seen>>),
 }
 
 /// What a worker made of one input.
@@ -71,6 +75,8 @@ struct Checked {
     linter: Arc<ProfileLinter>,
     /// The findings, when the worker linted the whole document (small documents).
     diagnostics: Option<Vec<Diagnostic>>,
+    /// Likewise, what the library checks need of each phrase (when they run).
+    seen: Option<Vec<Seen>>,
     /// What `--fix` did or left alone, for stderr.
     notes: Vec<String>,
     /// Edits written by `--fix`.
@@ -91,15 +97,20 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         fix,
         diff,
         statistics,
+        summary,
         input_format,
         encoding,
     } = args;
 
-    if statistics && !matches!(format, OutputFormat::Pretty | OutputFormat::Json) {
-        return Err(crate::Error::usage(
-            "--statistics 只能与 --format pretty 或 --format json 一起使用",
-            Some("SARIF、GitHub 和 JUnit 格式需要逐条结果，请去掉 --statistics".to_string()),
-        ));
+    for (on, flag) in [(statistics, "--statistics"), (summary, "--summary")] {
+        if on && !matches!(format, OutputFormat::Pretty | OutputFormat::Json) {
+            return Err(crate::Error::usage(
+                format!("{flag} 只能与 --format pretty 或 --format json 一起使用"),
+                Some(format!(
+                    "SARIF、GitHub 和 JUnit 格式需要逐条结果，请去掉 {flag}"
+                )),
+            ));
+        }
     }
     let options = ReadOptions {
         format: input_format,
@@ -110,6 +121,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     };
     let mut setup = Setup::new(config.load()?, &selection, max_warnings)?;
     setup.read_options = options;
+    setup.activate_library(summary);
     let baseline = baseline.as_deref().map(Baseline::load).transpose()?;
     let walked = input::walk(&paths, &setup.read_options);
     let mut inputs: Vec<Input> = walked
@@ -125,8 +137,21 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         Input::File { path, .. } => input::display_path(path),
         Input::Stdin => "<stdin>".to_string(),
     });
+    // About 40 bytes a phrase: sizes the library's near-duplicate buckets.
+    let expected: u64 = inputs
+        .iter()
+        .map(|i| match i {
+            Input::File { path, .. } => std::fs::metadata(path).map_or(0, |m| m.len()),
+            Input::Stdin => 0,
+        })
+        .sum();
+    let library = setup
+        .library
+        .active
+        .then(|| LibraryRun::new(&setup.library, (expected / 40) as usize));
     let mut run = Run {
         setup: &setup,
+        library,
         failures: Vec::new(),
         partial: 0,
         skipped: walked.skipped,
@@ -159,6 +184,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
             output::Options {
                 color: io.color,
                 statistics,
+                summary,
                 rules,
             },
         ))
@@ -175,9 +201,13 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
             Some(Ok(bytes)) => work_one(&setup, input, Some(&bytes), fix),
             None => work_one(&setup, input, None, fix),
         }),
-        Job::Lint(document, linter, range) => {
-            Done::Lint(setup.lint_range(&document, &linter, range))
-        }
+        Job::Lint(document, linter, range) => Done::Lint(
+            setup.lint_range(&document, &linter, range.clone()),
+            setup
+                .library
+                .active
+                .then(|| setup.library.seen(&document, range)),
+        ),
     };
     let written = pool::with_pool(threads, &work, |pool| {
         let mut ahead: std::collections::VecDeque<(usize, u64, Ticket)> = Default::default();
@@ -220,7 +250,30 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
             )?;
         }
     });
-    let stats = statistics.then(|| run.tally.statistics());
+    // What only the whole library tells, before the report ends.
+    let written = written.and_then(|()| {
+        let Some(library) = run.library.as_mut() else {
+            return Ok(());
+        };
+        for d in library.finish(&setup.library) {
+            run.emit(d, writer.as_deref_mut())?;
+        }
+        Ok(())
+    });
+    let overview = if summary {
+        run.library.as_ref().map(|l| l.overview(&setup.library))
+    } else {
+        None
+    };
+    let stats = statistics.then(|| {
+        let mut stats = run.tally.statistics();
+        for s in &mut stats {
+            if let Some(m) = setup.rule_message(&s.rule) {
+                s.message = m;
+            }
+        }
+        stats
+    });
     let failures: Vec<Failure> = run.failures.iter().map(Failure::of).collect();
     let mut summary = run.summary;
     summary.failed = failures.len() - run.partial;
@@ -233,6 +286,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
             skipped: &run.skipped,
             empty: &run.empty,
             statistics: stats.as_deref(),
+            library: overview.as_ref(),
         }),
         None => Ok(()),
     });
@@ -322,12 +376,15 @@ fn work_one(setup: &Setup, input: &Input, stdin: Option<&[u8]>, fix: bool) -> Wo
         }
     }
     let linter = setup.profile_linter(&setup.profile_of(input));
-    let diagnostics = (document.len() <= SEGMENT)
-        .then(|| setup.lint_range(&document, &linter, 0..document.len()));
+    let small = document.len() <= SEGMENT;
+    let diagnostics = small.then(|| setup.lint_range(&document, &linter, 0..document.len()));
+    let seen =
+        (small && setup.library.active).then(|| setup.library.seen(&document, 0..document.len()));
     Worked::Checked(Box::new(Checked {
         document,
         linter,
         diagnostics,
+        seen,
         notes,
         fixed,
         write_error,
@@ -400,6 +457,8 @@ fn skipped_notes(f: &fix::FileFix) -> Vec<String> {
 /// The state of a run as its files go by.
 struct Run<'a> {
     setup: &'a Setup,
+    /// The library checks, when they run.
+    library: Option<LibraryRun>,
     failures: Vec<Error>,
     /// Failures that are problems inside a file that was checked all the same.
     partial: usize,
@@ -452,6 +511,7 @@ impl Run<'_> {
             mut document,
             linter,
             diagnostics,
+            seen,
             notes,
             fixed,
             write_error,
@@ -481,6 +541,10 @@ impl Run<'_> {
             .orphans(&document, &linter.profile)
             .into_iter()
             .peekable();
+        let file = self.library.as_mut().map(|l| {
+            let (unused, _) = self.setup.meta_levels(&linter.profile);
+            l.start_file(&document, &linter, unused)
+        });
         let mut emit_all = |run: &mut Self, found: Vec<Diagnostic>| -> std::io::Result<()> {
             for d in found {
                 // Suppression comments before no phrase go where they stand.
@@ -491,21 +555,41 @@ impl Run<'_> {
             }
             Ok(())
         };
+        // The library's findings on a range of phrases, merged by position with their others.
+        let with_library = |run: &mut Self,
+                            document: &Document,
+                            range: std::ops::Range<usize>,
+                            found: Vec<Diagnostic>,
+                            seen: Option<Vec<Seen>>|
+         -> Vec<Diagnostic> {
+            match (run.library.as_mut(), file, seen) {
+                (Some(l), Some(file), Some(seen)) => merge(
+                    found,
+                    l.phrases(&run.setup.library, document, file, range, seen),
+                ),
+                _ => found,
+            }
+        };
         match diagnostics {
-            Some(found) => emit_all(self, found)?,
+            Some(found) => {
+                let found = with_library(self, &document, 0..document.len(), found, seen);
+                emit_all(self, found)?
+            }
             None => {
                 // A large document: segments of phrases, each split over the workers, one segment
                 // linted ahead while the one before it is written.
                 let document = Arc::new(document);
                 let len = document.len();
-                let submit = |pool: &mut Pool<Job, Done>, start: usize| -> Vec<Ticket> {
+                type Part = (Ticket, std::ops::Range<usize>);
+                let submit = |pool: &mut Pool<Job, Done>, start: usize| -> Vec<Part> {
                     let end = (start + SEGMENT).min(len);
                     let part = (end - start).div_ceil(threads.max(1)).max(1);
                     (start..end)
                         .step_by(part)
                         .map(|from| {
                             let to = (from + part).min(end);
-                            pool.submit(Job::Lint(document.clone(), linter.clone(), from..to))
+                            let job = Job::Lint(document.clone(), linter.clone(), from..to);
+                            (pool.submit(job), from..to)
                         })
                         .collect()
                 };
@@ -514,10 +598,11 @@ impl Run<'_> {
                 while start < len {
                     let following = start + SEGMENT;
                     let upcoming = (following < len).then(|| submit(pool, following));
-                    for t in current {
-                        let Done::Lint(found) = pool.wait(t) else {
+                    for (t, range) in current {
+                        let Done::Lint(found, seen) = pool.wait(t) else {
                             unreachable!("a lint job answers with findings");
                         };
+                        let found = with_library(self, &document, range, found, seen);
                         emit_all(self, found)?;
                     }
                     current = upcoming.unwrap_or_default();
@@ -527,6 +612,9 @@ impl Run<'_> {
         }
         for o in orphans {
             self.emit(o, writer.as_deref_mut())?;
+        }
+        if let (Some(l), Some(file)) = (self.library.as_mut(), file) {
+            l.end_file(file);
         }
         Ok(())
     }
@@ -552,6 +640,23 @@ impl Run<'_> {
             None => Ok(()),
         }
     }
+}
+
+/// Two lists of findings each in position order, merged by position (`a` first at a tie).
+fn merge(a: Vec<Diagnostic>, b: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for d in a {
+        while let Some(x) = b.next_if(|x| x.span.start < d.span.start) {
+            out.push(x);
+        }
+        out.push(d);
+    }
+    out.extend(b);
+    out
 }
 
 /// `--diff`: the fixes each file would get, as a unified diff, without writing; exit 1 when there

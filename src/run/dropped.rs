@@ -197,6 +197,7 @@ fn check_and_write(
     let args = CheckArgs {
         paths,
         format: REPORT.1,
+        summary: false,
         selection: crate::RuleSelection::default(),
         max_warnings: None,
         baseline: None,

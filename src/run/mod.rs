@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod dropped;
 pub mod fix;
+pub mod library;
 pub mod pool;
 pub mod setup;
 pub mod suppress;

@@ -7,6 +7,7 @@
 //! that the rule's kind does not use, an example that does not behave) is reported with the pack file,
 //! the line, the column, and a label under the offending text.
 
+pub mod library;
 mod raw;
 
 use crate::engine::lexicon::{self, is_kebab};
@@ -31,6 +32,8 @@ pub struct Pack {
     /// Where the pack came from: a file path, or `builtin:NAME`.
     pub origin: String,
     pub rules: Vec<Rule>,
+    /// Facts the library rules extract (`facts:`), in the order declared.
+    pub facts: Arc<[crate::engine::library::Fact]>,
     pub source: Arc<SourceFile>,
 }
 
@@ -50,6 +53,9 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
             "unless",
             "suggest",
         ],
+        "near-duplicate" => &["threshold"],
+        "missing-scene" => &["stages", "min_phrases"],
+        "group-name-too-long" | "code-too-long" => &["max_chars"],
         _ => &[],
     }
 }
@@ -163,11 +169,12 @@ impl Pack {
     pub fn parse(name: &str, text: &str) -> Result<Pack, Vec<LocatedError>> {
         let pack = Pack::parse_unchecked(name, text)?;
         // Examples are the pack's own tests: a pack whose examples misbehave is a broken pack.
-        let errors: Vec<LocatedError> = pack
+        let mut errors: Vec<LocatedError> = pack
             .rules
             .iter()
             .flat_map(|rule| example_failures(&pack.source, rule))
             .collect();
+        errors.extend(library::fact_failures(&pack.source, &pack.facts));
         if errors.is_empty() {
             Ok(pack)
         } else {
@@ -227,6 +234,8 @@ impl Pack {
                 "包名",
             );
         }
+        let facts: Arc<[crate::engine::library::Fact]> =
+            library::compile_facts(&mut ctx, &raw.facts).into();
         let mut seen = HashSet::new();
         let mut rules = Vec::new();
         for r in &raw.rules {
@@ -245,11 +254,17 @@ impl Pack {
         if !errors.is_empty() {
             return Err(errors);
         }
+        for r in &mut rules {
+            if let Kind::Library(l) = &mut r.kind {
+                l.facts = facts.clone();
+            }
+        }
         Ok(Pack {
             name: pack_name,
             description: raw.description.unwrap_or_default(),
             origin: name.to_string(),
             rules,
+            facts,
             source: src.clone(),
         })
     }
@@ -269,12 +284,17 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
         ),
     }
     let kind = r.kind.value.as_str();
-    if !KINDS.contains(&kind) {
+    let library_kind = crate::engine::library::KINDS.contains(&kind);
+    if !KINDS.contains(&kind) && !library_kind {
         ctx.error_help(
             &r.kind,
             format!("未知的规则类型 “{kind}”"),
             "未知类型",
-            format!("可用类型：{}", KINDS.join("、")),
+            format!(
+                "可用类型：{}；话术库整体检查：{}",
+                KINDS.join("、"),
+                crate::engine::library::KINDS.join("、")
+            ),
         );
         return None;
     }
@@ -343,10 +363,14 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
         ("any", r.any.is_some()),
         ("max_chars", r.max_chars.is_some()),
         ("max_repeat_punct", r.max_repeat_punct.is_some()),
+        ("threshold", r.threshold.is_some()),
+        ("stages", r.stages.is_some()),
+        ("min_phrases", r.min_phrases.is_some()),
     ] {
         if present && !kind_fields(kind).contains(&field) {
             let users: Vec<&str> = KINDS
                 .iter()
+                .chain(crate::engine::library::KINDS)
                 .copied()
                 .filter(|k| kind_fields(k).contains(&field))
                 .collect();
@@ -483,6 +507,17 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
                 max_repeat_punct: r.max_repeat_punct.as_ref().map(|s| s.value),
             })
         }
+        library if library_kind => {
+            let compiled = library::compile_kind(ctx, library, r);
+            let bad = library::compile_examples(ctx, &r.examples.value.bad);
+            let good = library::compile_examples(ctx, &r.examples.value.good);
+            Kind::Library(crate::engine::library::LibraryRule {
+                kind: compiled?,
+                bad,
+                good,
+                facts: Arc::from(Vec::new()),
+            })
+        }
         _ => unreachable!("kind checked above"),
     };
     let default_scene = scenes
@@ -495,6 +530,22 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
         (&r.examples.value.good, &mut examples.good),
     ] {
         for ex in list {
+            if let Some(lib) = &ex.value.library {
+                if !library_kind {
+                    ctx.error_help(
+                        ex,
+                        format!("{kind} 规则的例子是一条话术，不是一组"),
+                        "一组话术",
+                        "一组话术的例子只用于话术库整体检查的规则",
+                    );
+                }
+                out.push(Example {
+                    text: lib.shown(),
+                    scene: default_scene,
+                    span: ctx.range(ex),
+                });
+                continue;
+            }
             let scene = match &ex.value.scene {
                 None => default_scene,
                 Some(s) => Scene::parse(&s.value).unwrap_or_else(|| {
@@ -546,6 +597,9 @@ fn match_of(ctx: &mut Ctx, m: &Spanned<RawMatch>) -> Matcher {
 
 /// Examples that do not behave: a bad one the rule misses, a good one it fires on.
 pub fn example_failures(src: &Arc<SourceFile>, rule: &Rule) -> Vec<LocatedError> {
+    if let Kind::Library(l) = &rule.kind {
+        return crate::engine::library::examples::failures(src, &rule.id, l);
+    }
     let mut out = Vec::new();
     for ex in &rule.examples.bad {
         if crate::engine::linter::rule_hits(rule, &ex.text, ex.scene).is_empty() {

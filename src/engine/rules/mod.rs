@@ -84,6 +84,8 @@ pub enum Kind {
     RequireWith(require_with::RequireWith),
     Require(require::Require),
     Limit(limit::Limit),
+    /// A rule over the whole library (see [`crate::engine::library`]): it never matches one phrase.
+    Library(crate::engine::library::LibraryRule),
 }
 
 impl Kind {
@@ -94,6 +96,15 @@ impl Kind {
             Kind::RequireWith(_) => "require-with",
             Kind::Require(_) => "require",
             Kind::Limit(_) => "limit",
+            Kind::Library(l) => l.kind.name(),
+        }
+    }
+
+    /// The library rule, when this is one.
+    pub fn library(&self) -> Option<&crate::engine::library::LibraryRule> {
+        match self {
+            Kind::Library(l) => Some(l),
+            _ => None,
         }
     }
 }
