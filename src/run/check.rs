@@ -36,6 +36,9 @@ pub struct CheckArgs {
     pub statistics: bool,
     pub input_format: Option<crate::input::Format>,
     pub encoding: Option<String>,
+    /// `-o/--output FILE`: the report goes to this file, written whole or not at all, instead of
+    /// standard output.
+    pub output: Option<PathBuf>,
 }
 
 /// Files read ahead of the one being written, at most, per worker: enough to keep every core busy
@@ -79,8 +82,43 @@ struct Checked {
     write_error: Option<Error>,
 }
 
-/// `huashu check`.
+/// `huashu check`: the report on standard output, or with `--output` in a file.
 pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Error> {
+    let Some(path) = args.output.clone() else {
+        return check(args, config, io);
+    };
+    // The report is kept until the run ends, then replaces the file in one step: an interrupted or
+    // failed run never leaves half a report where the last whole one was.
+    let mut report = Vec::new();
+    let code = {
+        let mut to_file = Io {
+            out: &mut report,
+            err: &mut *io.err,
+            stdin: &mut *io.stdin,
+            color: false,
+        };
+        check(args, config, &mut to_file)?
+    };
+    fix::write_atomic(&path, &report).map_err(|e| {
+        let shown = input::display_path(&path);
+        Error::usage(
+            format!("无法写入 {shown}：{}", crate::error::describe_io(&e)),
+            Some("检查文件夹是否存在、是否有写入权限，或换一个 --output 位置".to_string()),
+        )
+    })?;
+    let _ = writeln!(io.err, "报告已写入 {}", input::display_path(&path));
+    Ok(code)
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Error> {
     let CheckArgs {
         paths,
         format,
@@ -93,6 +131,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         statistics,
         input_format,
         encoding,
+        output,
     } = args;
 
     if statistics && !matches!(format, OutputFormat::Pretty | OutputFormat::Json) {
@@ -111,12 +150,17 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     let mut setup = Setup::new(config.load()?, &selection, max_warnings)?;
     setup.read_options = options;
     let baseline = baseline.as_deref().map(Baseline::load).transpose()?;
-    let walked = input::walk(&paths, &setup.read_options);
+    let mut walked = input::walk(&paths, &setup.read_options);
+    // The report of an earlier run with the same --output is not part of the library.
+    let report = |p: &std::path::Path| output.as_deref().is_some_and(|o| same_file(o, p));
+    walked
+        .skipped
+        .retain(|s| !report(std::path::Path::new(&s.path)));
     let mut inputs: Vec<Input> = walked
         .inputs
         .into_iter()
         .filter(|i| match i {
-            Input::File { path, .. } => !setup.excluded(path),
+            Input::File { path, .. } => !setup.excluded(path) && !report(path),
             Input::Stdin => true,
         })
         .collect();
@@ -143,11 +187,24 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     if diff {
         return diff_run(&setup, &inputs, &mut run, io);
     }
-    let rules = if format == OutputFormat::Sarif {
+    let rules = if matches!(format, OutputFormat::Sarif | OutputFormat::Html) {
         setup.reported_rules()
     } else {
         Vec::new()
     };
+    let packs = setup
+        .packs
+        .iter()
+        .map(|(name, origin)| {
+            if crate::engine::builtin::text(name).is_some()
+                && *origin == format!("rules/{name}.yaml")
+            {
+                name.clone()
+            } else {
+                format!("{name}（{origin}）")
+            }
+        })
+        .collect();
     // With --write-baseline the findings go into the baseline, not into a report.
     let mut writer: Option<Box<dyn Writer + '_>> = if run.record.is_some() {
         None
@@ -159,6 +216,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
                 color: io.color,
                 statistics,
                 rules,
+                packs,
             },
         ))
     };
