@@ -406,17 +406,27 @@ impl<'a> Html<'a> {
             return Ok(());
         }
         let chunk = std::mem::take(&mut self.chunk);
-        let data = json!({
-            "files": chunk.files,
-            "groups": chunk.groups,
-            "rules": chunk.rules,
-            "phrases": chunk.phrases,
-            "findings": chunk.findings,
-        });
+        // One entry a line: the page stays readable and diffable, at one byte per entry.
+        let list = |items: &[Value]| -> String {
+            let items: Vec<String> = items.iter().map(Value::to_string).collect();
+            if items.is_empty() {
+                "[]".to_string()
+            } else {
+                format!("[\n{}]", items.join(",\n"))
+            }
+        };
+        let data = format!(
+            "{{\"files\":{},\n\"groups\":{},\n\"rules\":{},\n\"phrases\":{},\n\"findings\":{}}}",
+            list(&chunk.files),
+            list(&chunk.groups),
+            list(&chunk.rules),
+            list(&chunk.phrases),
+            list(&chunk.findings),
+        );
         writeln!(
             self.out,
             "<script type=\"application/json\" class=\"hs-chunk\">{}</script>",
-            script_json(&data.to_string())
+            script_json(&data)
         )
     }
 }

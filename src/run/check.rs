@@ -187,14 +187,12 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
     if diff {
         return diff_run(&setup, &inputs, &mut run, io);
     }
-    let rules = if matches!(format, OutputFormat::Sarif | OutputFormat::Html) {
-        setup.reported_rules()
-    } else {
-        Vec::new()
-    };
+    let reported = setup.reported_rules();
+    // The packs the report names: those with a rule that runs, built-in ones by name.
     let packs = setup
         .packs
         .iter()
+        .filter(|(name, _)| reported.iter().any(|r| &r.pack == name))
         .map(|(name, origin)| {
             if crate::engine::builtin::text(name).is_some()
                 && *origin == format!("rules/{name}.yaml")
@@ -205,6 +203,11 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
             }
         })
         .collect();
+    let rules = if matches!(format, OutputFormat::Sarif | OutputFormat::Html) {
+        reported
+    } else {
+        Vec::new()
+    };
     // With --write-baseline the findings go into the baseline, not into a report.
     let mut writer: Option<Box<dyn Writer + '_>> = if run.record.is_some() {
         None

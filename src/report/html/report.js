@@ -253,15 +253,16 @@
 
   function options(select, all, labels) {
     select.textContent = '';
-    for (const [value, label] of [[-1, all]].concat(labels)) {
+    for (const [value, label, id] of [[-1, all]].concat(labels)) {
       const o = el('option', null, label);
       o.value = String(value);
       o.dataset.label = label;
+      if (id) o.dataset.id = id;
       select.appendChild(o);
     }
   }
   const ruleChoices = topRules.concat(rules.map((r, i) => i).filter((i) => byRule[i] === 0));
-  options($('f-rule'), '全部规则', ruleChoices.map((i) => [i, rules[i].message]));
+  options($('f-rule'), '全部规则', ruleChoices.map((i) => [i, rules[i].message, rules[i].id]));
   options($('f-group'), '全部分组', groupNames.map((n, k) => [k, n]));
   options($('f-file'), '全部文件', files.map((n, k) => [k, n]));
 
