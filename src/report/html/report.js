@@ -239,6 +239,8 @@
   // ---- filters -----------------------------------------------------------------------------
   const state = { sev: [true, true, true], rule: -1, group: -1, file: -1, q: '', page: 0, size: 100 };
   let shown = [];
+  // Findings shown per file and per group of a file (by rank), for the headings.
+  let shownPerFile = new Int32Array(files.length), shownPerRank = new Int32Array(rank.size);
   let hay = null;
   function haystack(i) {
     if (!hay) {
@@ -285,6 +287,9 @@
       if (sev && rule && group && text) fileN[fFile[i]]++;
       if (sev && rule && group && file && text) shown.push(i);
     }
+    shownPerFile = new Int32Array(files.length);
+    shownPerRank = new Int32Array(rank.size);
+    for (const i of shown) { shownPerFile[fFile[i]]++; shownPerRank[fRank[i]]++; }
     for (const b of document.querySelectorAll('[data-sev-count]')) b.textContent = num(sevN[+b.dataset.sevCount]);
     const counted = (select, counts) => {
       const total = counts.reduce((a, b) => a + b, 0);
@@ -458,20 +463,13 @@
 
   // ---- the list, a page at a time ----------------------------------------------------------
   function heads(list, from, to) {
-    // Counts per file and per file+group among the findings shown, for the headings.
-    const perFile = new Map(), perGroup = new Map();
-    for (const i of shown) {
-      perFile.set(fFile[i], (perFile.get(fFile[i]) || 0) + 1);
-      const k = fFile[i] + '|' + fRank[i];
-      perGroup.set(k, (perGroup.get(k) || 0) + 1);
-    }
     let file = -1, group = -1;
     for (let n = from; n < to;) {
       const i = shown[n];
       if (fFile[i] !== file) {
         file = fFile[i];
         group = -1;
-        list.appendChild(add(el('h3', 'file-head'), files[file], el('span', 'count', num(perFile.get(file)) + ' 个问题')));
+        list.appendChild(add(el('h3', 'file-head'), files[file], el('span', 'count', num(shownPerFile[file]) + ' 个问题')));
       }
       if (fRank[i] !== group) {
         group = fRank[i];
@@ -481,7 +479,7 @@
         add(h, '分组：', el('b', null, name));
         const scene = g >= 0 ? SCENES[groups[g][1]] : '';
         if (scene && scene !== name) add(h, ' · 场景：' + scene);
-        add(h, el('span', 'count', num(perGroup.get(fFile[i] + '|' + fRank[i])) + ' 个问题'));
+        add(h, el('span', 'count', num(shownPerRank[fRank[i]]) + ' 个问题'));
         list.appendChild(h);
       }
       const ids = [i];
@@ -572,4 +570,6 @@
   apply();
   $('app').hidden = false;
   document.documentElement.dataset.ready = '1';
+  // The search text of every finding, made while the reader looks at the first page.
+  if (findings.length > 5000) setTimeout(() => haystack(0), 300);
 })();
