@@ -106,7 +106,8 @@
   if (topRules.length === 0) {
     $('top-rules-panel').hidden = true;
   }
-  for (const i of topRules.slice(0, 6)) {
+  if (topRules.length > 1) $('top-rules-panel').appendChild(el('p', 'hint', '点一项，下面只列出这类问题。'));
+  for (const i of topRules.slice(0, 5)) {
     const b = el('button', 'link', rules[i].message);
     b.type = 'button';
     b.addEventListener('click', () => { state.rule = i; $('f-rule').value = String(i); apply(); toFindings(); });
@@ -121,7 +122,7 @@
       .sort((a, b) => b.n - a.n).slice(0, 10);
     if (rows.length === 0) { $('groups-panel').hidden = true; return; }
     const NS = 'http://www.w3.org/2000/svg';
-    const W = 560, ROW = 26, LABEL = 150, COUNT = 60;
+    const W = 560, ROW = 22, LABEL = 150, COUNT = 60;
     const svg = document.createElementNS(NS, 'svg');
     svg.setAttribute('viewBox', '0 0 ' + W + ' ' + (rows.length * ROW + 4));
     svg.setAttribute('role', 'img');
@@ -137,7 +138,7 @@
       const y = j * ROW + 4;
       const label = document.createElementNS(NS, 'text');
       label.setAttribute('x', LABEL - 8);
-      label.setAttribute('y', y + 15);
+      label.setAttribute('y', y + 13);
       label.setAttribute('text-anchor', 'end');
       const name = chars(groupNames[r.k]);
       label.textContent = name.length > 9 ? name.slice(0, 8).join('') + '…' : name.join('');
@@ -148,16 +149,16 @@
         const w = Math.max(2, (W - LABEL - COUNT) * n / max);
         const rect = document.createElementNS(NS, 'rect');
         rect.setAttribute('x', x);
-        rect.setAttribute('y', y + 2);
+        rect.setAttribute('y', y + 1);
         rect.setAttribute('width', w);
-        rect.setAttribute('height', ROW - 8);
+        rect.setAttribute('height', ROW - 6);
         rect.setAttribute('fill', colors[sev]);
         g.appendChild(rect);
         x += w;
       });
       const count = document.createElementNS(NS, 'text');
       count.setAttribute('x', x + 6);
-      count.setAttribute('y', y + 15);
+      count.setAttribute('y', y + 13);
       count.textContent = num(r.n);
       g.appendChild(count);
       g.addEventListener('click', () => { state.group = r.k; $('f-group').value = String(r.k); apply(); toFindings(); });
