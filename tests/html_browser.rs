@@ -456,8 +456,9 @@ fn the_examples_report_lists_what_json_reports_and_filters() {
     tab.eval(&mut b, "document.getElementById('f-reset').click()");
     let explained = tab.eval(
         &mut b,
-        "(() => { const d = document.querySelector('details.f-why'); d.open = true; \
-         return new Promise(r => setTimeout(() => r(d.textContent), 50)); })()",
+        "(async () => { const d = document.querySelector('details.f-why'); d.open = true; \
+         for (let k = 0; k < 200 && !d.dataset.filled; k++) await new Promise(r => setTimeout(r, 25)); \
+         return d.textContent; })()",
     );
     assert!(
         explained.as_str().unwrap().contains("依据："),
@@ -472,8 +473,10 @@ fn the_examples_report_lists_what_json_reports_and_filters() {
         &mut b,
         "(async () => { const row = [...document.querySelectorAll('.fix-row')]\
            .find(r => r.querySelector('.what').textContent.startsWith('改为')); \
-           const button = row.querySelector('button'); button.click(); \
-           await new Promise(r => setTimeout(r, 200)); \
+           const button = row.querySelector('button'); const label = button.textContent; \
+           button.click(); \
+           for (let k = 0; k < 200 && button.textContent === label; k++) \
+             await new Promise(r => setTimeout(r, 25)); \
            return [button.textContent, row.querySelector('.text').textContent, \
                    await navigator.clipboard.readText()]; })()",
     );

@@ -110,12 +110,15 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     Ok(code)
 }
 
-/// Whether two paths name the same existing file.
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
+/// Whether `path` is the file `output` names (compared only when the names match, so a walk of many
+/// files does not resolve each one).
+fn is_output(output: Option<&std::path::Path>, path: &std::path::Path) -> bool {
+    let Some(output) = output else { return false };
+    output.file_name() == path.file_name()
+        && match (std::fs::canonicalize(output), std::fs::canonicalize(path)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
 }
 
 fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Error> {
@@ -152,7 +155,7 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
     let baseline = baseline.as_deref().map(Baseline::load).transpose()?;
     let mut walked = input::walk(&paths, &setup.read_options);
     // The report of an earlier run with the same --output is not part of the library.
-    let report = |p: &std::path::Path| output.as_deref().is_some_and(|o| same_file(o, p));
+    let report = |p: &std::path::Path| is_output(output.as_deref(), p);
     walked
         .skipped
         .retain(|s| !report(std::path::Path::new(&s.path)));
