@@ -110,22 +110,26 @@ fn html_holds_what_json_holds() {
     );
 }
 
+/// The phrases and the group name of `fixtures/html/hostile.yaml`, as read.
+fn hostile() -> (Vec<String>, String) {
+    let book: Value = serde_saphyr::from_str(&common::fixture("html/hostile.yaml")).unwrap();
+    let group = &book["groups"][0];
+    let phrases = group["phrases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    (phrases, group["name"].as_str().unwrap().to_string())
+}
+
 #[test]
 fn hostile_text_never_becomes_markup() {
-    // Each holds 你的, which etiquette/informal-you reports, so each is in the report.
-    let hostile = [
-        "<script>window.__pwned=1</script>你的",
-        "\"><img src=x onerror=\"window.__pwned=2\">你的",
-        "</script><script>window.__pwned=3</script>你的",
-        "javascript:window.__pwned=4 你的",
-        "<!-- 你的 --> &lt;b&gt; &amp; \u{2028}你的\u{2029}。",
-    ];
-    let group = "<script>window.__pwned=5</script>";
-    let mut book = format!("shop: x\ngroups:\n  - name: '{group}'\n    phrases:\n");
-    for h in hostile {
-        book.push_str(&format!("      - {}\n", serde_json::to_string(h).unwrap()));
-    }
-    let dir = common::project::<&str>(&[], &[("<b>名</b>.yaml", &book)]);
+    let (phrases, group) = hostile();
+    let dir = common::project(
+        &[("<b onclick=x>名&amp;.yaml", "html/hostile.yaml")],
+        &[] as &[(&str, &str)],
+    );
     let out = common::huashu(dir.path())
         .args([
             "check",
@@ -137,27 +141,34 @@ fn hostile_text_never_becomes_markup() {
         .output()
         .unwrap();
     let page = String::from_utf8(out.stdout).unwrap();
-    for text in hostile.iter().chain([&group]) {
+    for text in phrases.iter().chain([&group]) {
         assert!(
-            !text.contains(['<', '>', '&']) || !page.contains(text),
+            !text.contains(['<', '>', '&']) || !page.contains(text.as_str()),
             "{text} written raw"
         );
     }
-    for raw in ["<img", "<b>", "__pwned=1</script>", "<!-- 你"] {
+    for raw in [
+        "<img",
+        "<b>",
+        "__pwned = 1</script>",
+        "<!-- 你",
+        "<iframe",
+        "<svg",
+    ] {
         assert!(!page.contains(raw), "{raw} in the page");
     }
     // The scripts are the page's own: meta, one data block, end, the app.
     assert_eq!(page.matches("<script").count(), 4);
     let blocks = blocks(&page);
-    let phrases: Vec<&str> = blocks[1]["phrases"]
+    let shown: Vec<&str> = blocks[1]["phrases"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| p[2].as_str().unwrap())
         .collect();
-    assert_eq!(phrases, hostile, "the data holds the text as it was");
-    assert_eq!(blocks[1]["files"][0], "<b>名</b>.yaml");
-    assert_eq!(blocks[1]["groups"][0][0], group);
+    assert_eq!(shown, phrases, "the data holds the text as it was");
+    assert_eq!(blocks[1]["files"][0], "<b onclick=x>名&amp;.yaml");
+    assert_eq!(blocks[1]["groups"][0][0], group.as_str());
 }
 
 #[test]

@@ -520,28 +520,16 @@ fn the_examples_report_lists_what_json_reports_and_filters() {
 #[test]
 fn hostile_phrases_file_and_group_names_stay_text() {
     let Some(mut b) = browser() else { return };
-    // Every phrase holds 你的 (etiquette/informal-you), so every one is in the report.
-    let phrases = [
-        "<script>window.__pwned = 1</script>你的",
-        "\"><img src=x onerror=\"window.__pwned = 2\">你的",
-        "</script><script>window.__pwned = 3</script>你的",
-        "javascript:window.__pwned = 4 你的",
-        "<img src=\"http://127.0.0.1:9/x.png\">你的<iframe src=\"https://example.invalid/\"></iframe>",
-        "<a href=\"javascript:window.__pwned = 5\">点这里</a>你的",
-        "<svg onload=\"window.__pwned = 6\"></svg><style>body{display:none}</style>你的",
-        "&lt;b&gt;不是标签&lt;/b&gt; &amp; \u{2028}你的\u{2029}结尾",
-        "<!-- 你的 --><base href=\"https://example.invalid/\">",
-    ];
-    let group = "<script>window.__pwned = 7</script><b>分组</b>";
+    let book: Value = serde_saphyr::from_str(&common::fixture("html/hostile.yaml")).unwrap();
+    let phrases: Vec<&str> = book["groups"][0]["phrases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    let group = book["groups"][0]["name"].as_str().unwrap();
     let file = "\"><img src=x onerror=\"window.__pwned=8\">.yaml";
-    let mut book = format!(
-        "shop: x\ngroups:\n  - name: {}\n    phrases:\n",
-        serde_json::to_string(group).unwrap()
-    );
-    for p in phrases {
-        book.push_str(&format!("      - {}\n", serde_json::to_string(p).unwrap()));
-    }
-    let dir = common::project::<&str>(&[], &[(file, &book)]);
+    let dir = common::project(&[(file, "html/hostile.yaml")], &[] as &[(&str, &str)]);
     let out = tempfile::tempdir().unwrap();
     let page = out.path().join("report.html");
     huashu(
@@ -569,7 +557,7 @@ fn hostile_phrases_file_and_group_names_stay_text() {
         &mut b,
         "[...document.querySelectorAll('.f-phrase')].map(e => e.textContent)",
     );
-    for p in phrases {
+    for p in &phrases {
         assert!(
             shown.as_array().unwrap().iter().any(|s| s == p),
             "{p:?} not shown as text: {shown}"

@@ -310,6 +310,9 @@ impl<'a> Html<'a> {
     /// ```
     ///
     /// where a place is `"path:line:column"` or `{"path", "line", "column", "cell"?}`.
+    ///
+    /// Nothing sets it yet: when the run's end carries the library checks' overview, [`Writer::finish`]
+    /// is the place to map it into this shape. Until then the section stays hidden.
     pub fn set_library(&mut self, overview: Value) {
         self.library = Some(overview);
     }
