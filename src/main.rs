@@ -56,6 +56,8 @@ enum Format {
     Github,
     /// JUnit XML，用于 CI 测试报告
     Junit,
+    /// 网页报告：一个 HTML 文件，双击用浏览器打开，可筛选、搜索、复制改好的话术（配合 -o 使用）
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -89,6 +91,9 @@ struct CheckCli {
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Pretty)]
     format: Format,
+    /// 把报告写入这个文件（写完整后才替换原文件），而不是输出到终端
+    #[arg(short, long, value_name = "FILE", conflicts_with = "write_baseline")]
+    output: Option<PathBuf>,
     #[command(flatten)]
     selection: Selection,
     /// 警告数超过此值时以退出码 1 结束
@@ -130,6 +135,7 @@ impl CheckCli {
                 Format::Sarif => OutputFormat::Sarif,
                 Format::Github => OutputFormat::Github,
                 Format::Junit => OutputFormat::Junit,
+                Format::Html => OutputFormat::Html,
             },
             selection: self.selection.into_lib(),
             max_warnings: self.max_warnings,
@@ -141,6 +147,7 @@ impl CheckCli {
             summary: self.summary,
             input_format: self.input_format,
             encoding: self.encoding,
+            output: self.output,
         }
     }
 }

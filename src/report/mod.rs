@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod diagnostic;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod library;
@@ -31,6 +32,7 @@ pub enum OutputFormat {
     Sarif,
     Github,
     Junit,
+    Html,
 }
 
 /// A report format: findings one at a time, then the end of the run.
@@ -39,14 +41,15 @@ pub trait Writer {
     fn finish(&mut self, end: &End) -> io::Result<()>;
 }
 
-/// What a writer needs besides the output: colours, `--statistics`, the rules that run (SARIF
-/// describes them).
+/// What a writer needs besides the output: colours, `--statistics`, the rules that run (SARIF and
+/// HTML describe them), the packs in use (HTML names them).
 pub struct Options {
     pub color: bool,
     pub statistics: bool,
     /// `--summary`: the library overview (pretty: instead of each finding).
     pub summary: bool,
     pub rules: Vec<Rule>,
+    pub packs: Vec<String>,
 }
 
 /// The writer of a format.
@@ -65,6 +68,11 @@ pub fn writer<'a>(
         OutputFormat::Sarif => Box::new(sarif::Sarif::new(out, options.rules)),
         OutputFormat::Github => Box::new(github::Github::new(out)),
         OutputFormat::Junit => Box::new(junit::Junit::new(out)),
+        OutputFormat::Html => Box::new(html::Html::new(
+            out,
+            options.rules,
+            html::PageInfo::now(options.packs),
+        )),
     }
 }
 

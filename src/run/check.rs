@@ -39,6 +39,9 @@ pub struct CheckArgs {
     pub summary: bool,
     pub input_format: Option<crate::input::Format>,
     pub encoding: Option<String>,
+    /// `-o/--output FILE`: the report goes to this file, written whole or not at all, instead of
+    /// standard output.
+    pub output: Option<PathBuf>,
 }
 
 /// Files read ahead of the one being written, at most, per worker: enough to keep every core busy
@@ -85,8 +88,43 @@ struct Checked {
     write_error: Option<Error>,
 }
 
-/// `huashu check`.
+/// `huashu check`: the report on standard output, or with `--output` in a file.
 pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Error> {
+    let Some(path) = args.output.clone() else {
+        return check(args, config, io);
+    };
+    // The report is kept until the run ends, then replaces the file in one step: an interrupted or
+    // failed run never leaves half a report where the last whole one was.
+    let mut report = Vec::new();
+    let code = {
+        let mut to_file = Io {
+            out: &mut report,
+            err: &mut *io.err,
+            stdin: &mut *io.stdin,
+            color: false,
+        };
+        check(args, config, &mut to_file)?
+    };
+    fix::write_atomic(&path, &report).map_err(|source| Error::Write {
+        path: input::display_path(&path),
+        source,
+    })?;
+    let _ = writeln!(io.err, "报告已写入 {}", input::display_path(&path));
+    Ok(code)
+}
+
+/// Whether `path` is the file `output` names (compared only when the names match, so a walk of many
+/// files does not resolve each one).
+fn is_output(output: Option<&std::path::Path>, path: &std::path::Path) -> bool {
+    let Some(output) = output else { return false };
+    output.file_name() == path.file_name()
+        && match (std::fs::canonicalize(output), std::fs::canonicalize(path)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+}
+
+fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Error> {
     let CheckArgs {
         paths,
         format,
@@ -100,6 +138,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         summary,
         input_format,
         encoding,
+        output,
     } = args;
 
     for (on, flag) in [(statistics, "--statistics"), (summary, "--summary")] {
@@ -123,12 +162,17 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     setup.read_options = options;
     setup.activate_library(summary);
     let baseline = baseline.as_deref().map(Baseline::load).transpose()?;
-    let walked = input::walk(&paths, &setup.read_options);
+    let mut walked = input::walk(&paths, &setup.read_options);
+    // The report of an earlier run with the same --output is not part of the library.
+    let report = |p: &std::path::Path| is_output(output.as_deref(), p);
+    walked
+        .skipped
+        .retain(|s| !report(std::path::Path::new(&s.path)));
     let mut inputs: Vec<Input> = walked
         .inputs
         .into_iter()
         .filter(|i| match i {
-            Input::File { path, .. } => !setup.excluded(path),
+            Input::File { path, .. } => !setup.excluded(path) && !report(path),
             Input::Stdin => true,
         })
         .collect();
@@ -169,8 +213,24 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     if diff {
         return diff_run(&setup, &inputs, &mut run, io);
     }
-    let rules = if format == OutputFormat::Sarif {
-        setup.reported_rules()
+    let reported = setup.reported_rules();
+    // The packs the report names: those with a rule that runs, built-in ones by name.
+    let packs = setup
+        .packs
+        .iter()
+        .filter(|(name, _)| reported.iter().any(|r| &r.pack == name))
+        .map(|(name, origin)| {
+            if crate::engine::builtin::text(name).is_some()
+                && *origin == format!("rules/{name}.yaml")
+            {
+                name.clone()
+            } else {
+                format!("{name}（{origin}）")
+            }
+        })
+        .collect();
+    let rules = if matches!(format, OutputFormat::Sarif | OutputFormat::Html) {
+        reported
     } else {
         Vec::new()
     };
@@ -186,6 +246,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
                 statistics,
                 summary,
                 rules,
+                packs,
             },
         ))
     };
