@@ -560,6 +560,7 @@ mod tests {
                 skipped: &[],
                 empty: &[],
                 statistics: None,
+                library: None,
             })
             .unwrap();
         }
