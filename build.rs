@@ -2,7 +2,8 @@
 //! prepares the packs' patterns: for each (Traditional simplified, as the engine compiles it) the
 //! literals one of which every match contains, so a run needs to parse no built-in pattern to set up
 //! its prefilter, and for a pattern that is only an alternation of literals, the list of them (it is
-//! then matched without a regex). A built-in pattern that does not parse fails the build.
+//! then matched without a regex). A built-in pattern that does not parse fails the build. Each pack's
+//! `version:` is taken too, for `huashu --version`.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -23,6 +24,9 @@ mod lexicon;
 /// Just the pattern lists of a pack; everything else is checked when the pack loads.
 #[derive(Deserialize)]
 struct Pack {
+    /// `huashu --version` lists it without parsing the packs at start-up.
+    #[serde(default)]
+    version: Option<String>,
     /// `{{name}}` in a pattern expands to these words before anything else is done with it.
     #[serde(default)]
     lexicons: BTreeMap<String, Vec<String>>,
@@ -74,7 +78,14 @@ fn main() {
     let out_dir = env::var("OUT_DIR").unwrap();
     let mut out = String::from("&[\n");
     for (name, path) in &packs {
-        out.push_str(&format!("    ({name:?}, include_str!({path:?})),\n"));
+        let text = fs::read_to_string(path).unwrap();
+        // A pack that does not deserialise is reported, with its line and column, when it loads.
+        let version = serde_saphyr::from_str::<Pack>(&text)
+            .ok()
+            .and_then(|p| p.version);
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({path:?}), {version:?}),\n"
+        ));
     }
     out.push_str("]\n");
     fs::write(Path::new(&out_dir).join("builtin_packs.rs"), out).unwrap();

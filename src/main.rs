@@ -14,7 +14,8 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "huashu",
-    version,
+    // The built-in packs' versions too: what a run reports depends on them as much as on the program.
+    version = huashu::engine::builtin::version_text(),
     about = "话术检查：按规则包检查电商客服快捷短语库"
 )]
 struct Cli {

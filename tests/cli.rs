@@ -386,3 +386,36 @@ fn a_long_line_with_many_findings_stays_small_in_every_format() {
         }
     }
 }
+
+#[test]
+fn version_lists_every_built_in_pack_with_its_version() {
+    let out = huashu().arg("--version").assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let mut lines = stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(concat!("huashu ", env!("CARGO_PKG_VERSION"))),
+        "{stdout}"
+    );
+    assert_eq!(lines.next(), Some("内置规则包："), "{stdout}");
+    for pack in ["etiquette", "compliance", "hygiene", "library", "cosmetics"] {
+        let yaml = std::fs::read_to_string(format!("rules/{pack}.yaml")).unwrap();
+        let version = yaml
+            .lines()
+            .find_map(|l| l.strip_prefix("version: "))
+            .unwrap_or_else(|| panic!("rules/{pack}.yaml has no version"));
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{pack} {version}"))),
+            "{pack} {version}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn rules_shows_each_packs_version_in_its_header() {
+    let out = huashu().arg("rules").assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("# etiquette 1.0.0（"), "{stdout}");
+}

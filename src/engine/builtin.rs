@@ -3,8 +3,10 @@
 use crate::engine::pack::Pack;
 use crate::error::LocatedError;
 
-/// (name, YAML text) of every file in `rules/`, sorted by name.
-const PACKS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
+/// (name, YAML text, `version:`) of every file in `rules/`, sorted by name. The version is read by
+/// `build.rs` so that `huashu --version` parses no pack.
+const PACKS: &[(&str, &str, Option<&str>)] =
+    include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
 
 /// Built-in packs that are off unless asked for with `--pack NAME`.
 const OFF_BY_DEFAULT: &[&str] = &["cosmetics"];
@@ -13,7 +15,7 @@ const OFF_BY_DEFAULT: &[&str] = &["cosmetics"];
 const ORDER: &[&str] = &["etiquette", "compliance", "hygiene"];
 
 pub fn names() -> Vec<&'static str> {
-    let mut names: Vec<&str> = PACKS.iter().map(|(n, _)| *n).collect();
+    let mut names: Vec<&str> = PACKS.iter().map(|(n, _, _)| *n).collect();
     names.sort_by_key(|n| (ORDER.iter().position(|o| o == n).unwrap_or(ORDER.len()), *n));
     names
 }
@@ -23,7 +25,39 @@ pub fn is_default(name: &str) -> bool {
 }
 
 pub fn text(name: &str) -> Option<&'static str> {
-    PACKS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    PACKS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, t, _)| *t)
+}
+
+/// A built-in pack's `version:`.
+pub fn version(name: &str) -> Option<&'static str> {
+    PACKS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .and_then(|(_, _, v)| *v)
+}
+
+/// What `huashu --version` prints after the program's name: its version, then each built-in pack's,
+/// one per line (rule ids and findings change with a pack's version, not only with the program's).
+pub fn version_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut out = format!("{}\n内置规则包：", env!("CARGO_PKG_VERSION"));
+        for name in names() {
+            let off = if is_default(name) {
+                ""
+            } else {
+                "（默认不启用）"
+            };
+            out.push_str(&format!(
+                "\n  {name} {}{off}",
+                version(name).unwrap_or("（无版本号）")
+            ));
+        }
+        out
+    })
 }
 
 /// Loads one built-in pack by name. Its examples are not run and its patterns are compiled only when
@@ -45,6 +79,16 @@ mod tests {
             if let Err(errors) = Pack::parse(&format!("rules/{name}.yaml"), text) {
                 panic!("rules/{name}.yaml: {errors:?}");
             }
+        }
+    }
+
+    /// `build.rs` read each version as the pack loader does, and every built-in pack has one.
+    #[test]
+    fn every_builtin_pack_has_the_version_build_rs_read() {
+        for name in names() {
+            let pack = load(name).unwrap().unwrap();
+            assert!(pack.version.is_some(), "rules/{name}.yaml has no version");
+            assert_eq!(pack.version.as_deref(), version(name), "{name}");
         }
     }
 

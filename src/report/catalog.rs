@@ -27,7 +27,15 @@ pub fn rules_table(packs: &[(Pack, bool)]) -> String {
             (true, false, false) => "内置，默认关闭，用 --pack 启用",
             (false, _, _) => "用 --pack 加载",
         };
-        let _ = writeln!(out, "# {}（{}）：{}", pack.name, state, pack.description);
+        let version = pack
+            .version
+            .as_deref()
+            .map_or(String::new(), |v| format!(" {v}"));
+        let _ = writeln!(
+            out,
+            "# {}{version}（{}）：{}",
+            pack.name, state, pack.description
+        );
         for r in &pack.rules {
             let _ = writeln!(
                 out,

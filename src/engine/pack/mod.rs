@@ -13,7 +13,7 @@ mod raw;
 use crate::engine::lexicon::{self, is_kebab};
 use crate::engine::pattern::Pattern;
 use crate::engine::rules::{
-    Example, Examples, Fix, Kind, Level, Rule, Scope, View, forbid::Forbid, limit::Limit,
+    Alias, Example, Examples, Fix, Kind, Level, Rule, Scope, View, forbid::Forbid, limit::Limit,
     matcher::Matcher, replace::Replace, require::Require, require_with::RequireWith,
 };
 use crate::error::{LocatedError, from_yaml_error, location_range};
@@ -28,6 +28,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Pack {
     pub name: String,
+    /// `version:` as written (`MAJOR.MINOR.PATCH`, see docs/rule-packs.md); optional in a user pack.
+    pub version: Option<String>,
     pub description: String,
     /// Where the pack came from: a file path, or `builtin:NAME`.
     pub origin: String,
@@ -234,6 +236,16 @@ impl Pack {
                 "包名",
             );
         }
+        if let Some(v) = &raw.version
+            && !is_version(&v.value)
+        {
+            ctx.error_help(
+                v,
+                format!("规则包版本号 “{}” 格式不对", v.value),
+                "版本号",
+                "写作 主版本.次版本.修订号，如 1.0.0",
+            );
+        }
         let facts: Arc<[crate::engine::library::Fact]> =
             library::compile_facts(&mut ctx, &raw.facts).into();
         let mut seen = HashSet::new();
@@ -250,6 +262,7 @@ impl Pack {
                 rules.push(rule);
             }
         }
+        check_aliases(&mut ctx, &raw.rules);
         let errors = ctx.errors;
         if !errors.is_empty() {
             return Err(errors);
@@ -261,12 +274,70 @@ impl Pack {
         }
         Ok(Pack {
             name: pack_name,
+            version: raw.version.map(|v| v.value),
             description: raw.description.unwrap_or_default(),
             origin: name.to_string(),
             rules,
             facts,
             source: src.clone(),
         })
+    }
+}
+
+/// `MAJOR.MINOR.PATCH`, each a number without leading zeros (as semver writes them).
+fn is_version(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        })
+}
+
+/// A former id must name one rule only: not the rule itself, not another rule, not another rule's
+/// former id. Otherwise an old config would silently mean something else.
+fn check_aliases(ctx: &mut Ctx, rules: &[Spanned<RawRule>]) {
+    let ids: HashSet<&str> = rules.iter().map(|r| r.value.id.value.as_str()).collect();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for r in rules {
+        let own = r.value.id.value.as_str();
+        for a in &r.value.aliases {
+            let alias = a.value.as_str();
+            let well_formed = alias
+                .split_once('/')
+                .is_some_and(|(p, name)| is_kebab(p) && is_kebab(name));
+            if !well_formed {
+                ctx.error_help(
+                    a,
+                    format!("旧 id “{alias}” 应写作 “<规则包>/<短横线名称>”"),
+                    "旧 id",
+                    "aliases 里写这条规则改名前的 id",
+                );
+            } else if alias == own {
+                ctx.error(
+                    a,
+                    format!("旧 id {alias} 就是这条规则现在的 id"),
+                    "与本规则 id 相同",
+                );
+            } else if ids.contains(alias) {
+                ctx.error_help(
+                    a,
+                    format!("旧 id {alias} 是另一条规则现在的 id"),
+                    "与另一条规则的 id 相同",
+                    "一个 id 只能指一条规则",
+                );
+            } else if let Some((_, other)) = seen.iter().find(|(s, _)| *s == alias) {
+                let other = other.to_string();
+                ctx.error_help(
+                    a,
+                    format!("旧 id {alias} 已经是规则 {other} 的旧 id"),
+                    "重复的旧 id",
+                    "一个旧 id 只能指一条规则",
+                );
+            }
+            seen.push((alias, own));
+        }
     }
 }
 
@@ -570,8 +641,17 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
     if ctx.errors.len() > errors_before {
         return None;
     }
+    let aliases = r
+        .aliases
+        .iter()
+        .map(|a| Alias {
+            id: a.value.clone(),
+            span: ctx.range(a),
+        })
+        .collect();
     Some(Rule {
         id,
+        aliases,
         pack: pack.to_string(),
         level: level?,
         message: r.message.value.trim().to_string(),
@@ -705,5 +785,55 @@ mod tests {
             errors.iter().any(|e| e.to_string().contains("pinyin")),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn a_version_is_optional_and_must_be_major_minor_patch() {
+        let rules = format!(
+            "rules:\n  - id: t/a\n{RULE}    words: [微信]\n    examples: {{bad: [微信], good: [旺旺]}}\n"
+        );
+        assert_eq!(pack(&rules).unwrap().version, None);
+        let p = Pack::parse("t.yaml", &format!("pack: t\nversion: 2.10.0\n{rules}")).unwrap();
+        assert_eq!(p.version.as_deref(), Some("2.10.0"));
+        for bad in ["'1.0'", "1.0.0-beta", "01.0.0", "v1.0.0"] {
+            let errors =
+                Pack::parse("t.yaml", &format!("pack: t\nversion: {bad}\n{rules}")).unwrap_err();
+            assert!(
+                errors.iter().any(|e| e.to_string().contains("版本号")),
+                "{bad}: {errors:?}"
+            );
+        }
+    }
+
+    fn two_rules(aliases_a: &str, aliases_b: &str) -> Result<Pack, Vec<LocatedError>> {
+        pack(&format!(
+            "rules:\n  - id: t/a\n    aliases: {aliases_a}\n{RULE}    words: [微信]\n    examples: {{bad: [微信], good: [旺旺]}}\n  - id: t/b\n    aliases: {aliases_b}\n{RULE}    words: [钉钉]\n    examples: {{bad: [钉钉], good: [旺旺]}}\n"
+        ))
+    }
+
+    #[test]
+    fn aliases_are_kept_with_where_they_are_written() {
+        let p = two_rules("[t/old-a, other/older-a]", "[]").unwrap();
+        let ids: Vec<&str> = p.rules[0].aliases.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["t/old-a", "other/older-a"]);
+        let span = p.rules[0].aliases[0].span.clone();
+        assert_eq!(&p.source.text[span], "t/old-a");
+        assert!(p.rules[1].aliases.is_empty());
+    }
+
+    #[test]
+    fn an_alias_may_name_one_rule_only() {
+        for (a, b, expect) in [
+            ("[t/old]", "[t/old]", "已经是规则 t/a 的旧 id"),
+            ("[t/b]", "[]", "是另一条规则现在的 id"),
+            ("[t/a]", "[]", "就是这条规则现在的 id"),
+            ("[Old]", "[]", "应写作"),
+        ] {
+            let errors = two_rules(a, b).unwrap_err();
+            assert!(
+                errors.iter().any(|e| e.to_string().contains(expect)),
+                "{a} {b}: {errors:?}"
+            );
+        }
     }
 }

@@ -9,6 +9,9 @@ use std::fmt;
 #[serde(deny_unknown_fields)]
 pub struct RawPack {
     pub pack: Spanned<String>,
+    /// The pack's own version (`MAJOR.MINOR.PATCH`), shown by `huashu --version` and `huashu rules`.
+    #[serde(default)]
+    pub version: Option<Spanned<String>>,
     #[serde(default)]
     pub description: Option<String>,
     /// Named word lists the pack's rules share: `{{name}}` in a pattern, or a `words` entry.
@@ -24,6 +27,9 @@ pub struct RawPack {
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub id: Spanned<String>,
+    /// Former ids of a renamed rule: they keep working wherever a rule id is accepted.
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
     pub kind: Spanned<String>,
     pub level: Spanned<String>,
     pub message: Spanned<String>,

@@ -124,9 +124,18 @@ pub struct Examples {
     pub good: Vec<Example>,
 }
 
+/// A former id of a renamed rule, with where its pack declares it (errors about it point there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    pub id: String,
+    pub span: Range<usize>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
+    /// Former ids: an id never changes meaning, so a renamed rule still answers to its old ones.
+    pub aliases: Vec<Alias>,
     pub pack: String,
     pub level: Level,
     pub message: String,
@@ -145,6 +154,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether `name` is one of the rule's former ids.
+    pub fn has_alias(&self, name: &str) -> bool {
+        self.aliases.iter().any(|a| a.id == name)
+    }
+
     pub fn applies_to(&self, scene: Scene) -> bool {
         self.scenes.as_ref().is_none_or(|s| s.contains(&scene))
     }
