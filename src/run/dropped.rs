@@ -232,7 +232,7 @@ fn check_and_write(
                 "没能把报告写到 {}（{e}），改存到临时文件夹。",
                 beside.display()
             );
-            write_report(&fallback, &text).map_err(|source| Error::Io {
+            write_report(&fallback, text).map_err(|source| Error::Io {
                 path: fallback.display().to_string(),
                 source,
             })?;
