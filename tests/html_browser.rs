@@ -664,6 +664,7 @@ fn the_library_overview_shows_when_there_is_one() {
             skipped: &[],
             empty: &[],
             statistics: None,
+            library: None,
         })
         .unwrap();
     }
