@@ -427,9 +427,11 @@ fn run(command: Command, config: &ConfigChoice, color: bool) -> Result<u8, huash
         Command::Check(args) => return huashu::run::check::run(args.into_lib(), config, &mut io),
         Command::Rules { selection } => commands::rules(&selection.into_lib(), config)?,
         Command::Init { force } => return commands::init(force, &mut io),
-        Command::Config { selection } => commands::show_config(&selection.into_lib(), config)?,
+        Command::Config { selection } => {
+            commands::show_config(&selection.into_lib(), config, io.err)?
+        }
         Command::Explain { rule, selection } => {
-            commands::explain(&rule, &selection.into_lib(), config)?
+            commands::explain(&rule, &selection.into_lib(), config, io.err)?
         }
         Command::TestRules { packs } => return commands::test_rules(&packs, &mut io),
     };

@@ -163,6 +163,11 @@ impl Document {
         self.phrases.shop()
     }
 
+    /// Every suppression, on a phrase or standing before none, to rewrite the rule names they use.
+    pub fn allows_mut(&mut self) -> impl Iterator<Item = &mut Allow> {
+        self.phrases.allows_mut().chain(self.orphans.iter_mut())
+    }
+
     /// The groups, to map them to other scenes (a config's `scenes` keywords).
     pub fn groups_mut(&mut self) -> &mut [Group] {
         self.phrases.groups_mut()

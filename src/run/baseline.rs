@@ -211,6 +211,17 @@ impl Baseline {
         })
     }
 
+    /// Entries recorded under a rule's former id count for the rule under its current id (a rename
+    /// must not bring back every finding the baseline had). `current` gives the current id of a
+    /// former one.
+    pub fn rename_rules<'a>(&mut self, current: impl Fn(&str) -> Option<&'a str>) {
+        let counts = std::mem::take(&mut self.counts);
+        for ((path, rule, phrase), n) in counts {
+            let rule = current(&rule).map_or(rule, str::to_string);
+            *self.counts.entry((path, rule, phrase)).or_insert(0) += n;
+        }
+    }
+
     /// Whether a finding is new: findings the baseline has are left out, as many of each key as it
     /// counts; the rest are new. Findings come one by one, as the run writes them.
     pub fn is_new(&mut self, d: &Diagnostic) -> bool {
@@ -241,6 +252,22 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renamed_rules_merge_into_their_current_id() {
+        let mut b = Baseline::new(Path::new("b.json"));
+        for (rule, n) in [("t/old", 2), ("t/new", 1), ("t/other", 1)] {
+            b.counts
+                .insert(("a.txt".into(), rule.into(), "x".into()), n);
+        }
+        b.rename_rules(|r| (r == "t/old").then_some("t/new"));
+        let rules: Vec<(&str, usize)> = b
+            .counts
+            .iter()
+            .map(|((_, r, _), n)| (r.as_str(), *n))
+            .collect();
+        assert_eq!(rules, [("t/new", 3), ("t/other", 1)]);
+    }
 
     #[test]
     fn phrase_keys_ignore_width_script_and_blanks() {

@@ -17,6 +17,7 @@ use crate::run::baseline::Baseline;
 use crate::run::fix;
 use crate::run::library::{LibraryRun, Seen};
 use crate::run::pool::{self, Pool, Ticket};
+use crate::run::renames::Place;
 use crate::run::setup::{ProfileLinter, Setup};
 use crate::run::{ConfigChoice, Io, emit};
 use std::io::Write;
@@ -161,7 +162,12 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
     let mut setup = Setup::new(config.load()?, &selection, max_warnings)?;
     setup.read_options = options;
     setup.activate_library(summary);
-    let baseline = baseline.as_deref().map(Baseline::load).transpose()?;
+    let mut baseline = baseline.as_deref().map(Baseline::load).transpose()?;
+    if let Some(b) = baseline.as_mut() {
+        b.rename_rules(|rule| setup.renames.current(rule, Place::Baseline));
+    }
+    // Former ids in the config, on the command line or in the baseline: said before the report.
+    setup.renames.write_notes(io.err);
     let mut walked = input::walk(&paths, &setup.read_options);
     // The report of an earlier run with the same --output is not part of the library.
     let report = |p: &std::path::Path| is_output(output.as_deref(), p);
@@ -211,7 +217,9 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
         run.fail(e, io.err);
     }
     if diff {
-        return diff_run(&setup, &inputs, &mut run, io);
+        let code = diff_run(&setup, &inputs, &mut run, io);
+        setup.renames.write_notes(io.err);
+        return code;
     }
     let reported = setup.reported_rules();
     // The packs the report names: those with a rule that runs, built-in ones by name.
@@ -360,6 +368,8 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
         }
         Err(e) => return Err(crate::run::output_error(&e)),
     }
+    // Former ids met in suppressions while the files were read.
+    setup.renames.write_notes(io.err);
     let (edits, files) = run.fixed;
     if edits > 0 {
         let _ = writeln!(io.err, "已自动修复 {edits} 处（{files} 个文件）。");
@@ -422,7 +432,7 @@ fn work_one(setup: &Setup, input: &Input, stdin: Option<&[u8]>, fix: bool) -> Wo
         Ok(Loaded::Skipped(reason)) => return Worked::Skipped(reason),
         Err(e) => return Worked::Failed(e),
     };
-    setup.apply_scenes(&mut document);
+    setup.prepare(&mut document);
     let mut notes = Vec::new();
     let mut fixed = 0;
     let mut write_error = None;
@@ -495,7 +505,7 @@ fn apply_fix(
         fixed = fixed.with_encoding(encoding);
     }
     let mut next = input::parse(Arc::new(fixed), f.format)?;
-    setup.apply_scenes(&mut next);
+    setup.prepare(&mut next);
     Ok(Some((next, f.fixed)))
 }
 
@@ -734,7 +744,7 @@ fn diff_run(setup: &Setup, inputs: &[Input], run: &mut Run, io: &mut Io) -> Resu
                 continue;
             }
         };
-        setup.apply_scenes(&mut document);
+        setup.prepare(&mut document);
         if !document.problems.is_empty() {
             let _ = writeln!(io.err, "{}", damaged_note(&document));
             for problem in std::mem::take(&mut document.problems) {

@@ -57,16 +57,22 @@ pub fn init(force: bool, io: &mut Io) -> Result<u8, Error> {
 }
 
 /// `huashu config`: the effective configuration.
-pub fn show_config(selection: &RuleSelection, config: &ConfigChoice) -> Result<String, Error> {
+pub fn show_config(
+    selection: &RuleSelection,
+    config: &ConfigChoice,
+    err: &mut dyn std::io::Write,
+) -> Result<String, Error> {
     let setup = Setup::new(config.load()?, selection, None)?;
+    setup.renames.write_notes(err);
     Ok(setup.effective())
 }
 
-/// `huashu explain RULE`.
+/// `huashu explain RULE`; RULE may be a renamed rule's former id (a note says the current one).
 pub fn explain(
     rule: &str,
     selection: &RuleSelection,
     config: &ConfigChoice,
+    err: &mut dyn std::io::Write,
 ) -> Result<String, Error> {
     if let Some(text) = crate::run::suppress::explain(rule) {
         return Ok(text);
@@ -79,6 +85,9 @@ pub fn explain(
             packs.push(p);
         }
     }
+    let renames = crate::run::renames::Renames::of(&packs);
+    let rule = renames.resolve(rule, crate::run::renames::Place::Explain);
+    renames.write_notes(err);
     let found = packs.iter().flat_map(|p| &p.rules).find(|r| r.id == rule);
     match found {
         Some(r) => Ok(catalog::explain(r)),

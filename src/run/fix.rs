@@ -373,7 +373,7 @@ pub fn plan(setup: &Setup, input: &Input, document: &Document) -> FileFix {
         let Ok(mut next) = input::parse(source, document.format) else {
             break;
         };
-        setup.apply_scenes(&mut next);
+        setup.prepare(&mut next);
         current = Some(next);
     }
     if !settled {

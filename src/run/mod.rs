@@ -8,6 +8,7 @@ pub mod dropped;
 pub mod fix;
 pub mod library;
 pub mod pool;
+pub mod renames;
 pub mod setup;
 pub mod suppress;
 pub mod write;

@@ -9,6 +9,7 @@ use crate::error::{Error, LocatedError};
 use crate::input::{self, Document, Input};
 use crate::report::diagnostic::{self, Diagnostic, RuleNames};
 use crate::run::config::{self, Config, Item, LocatedOrUsage};
+use crate::run::renames::{Place, Renames};
 use crate::run::suppress;
 use crate::text::normalize::normalize_str;
 use crate::text::scene::Scene;
@@ -51,6 +52,8 @@ pub struct Setup {
     linters: Mutex<Vec<(Profile, Arc<ProfileLinter>)>>,
     /// The library checks: facts, policy, stages (see [`crate::run::library`]).
     pub library: crate::run::library::LibrarySetup,
+    /// Former ids of renamed rules; the config and the command line are rewritten already.
+    pub renames: Renames,
 }
 
 /// The rules that run on a file, at its levels, with the names its findings carry.
@@ -68,7 +71,7 @@ impl Setup {
     /// Loads the packs the config and the command line name, and checks every rule and pack name
     /// they use. `max_warnings` from the command line wins over the config's.
     pub fn new(
-        config: Config,
+        mut config: Config,
         cli: &RuleSelection,
         max_warnings: Option<usize>,
     ) -> Result<Setup, Error> {
@@ -112,6 +115,15 @@ impl Setup {
         }
         extra.extend(cli.packs.iter().cloned());
         let packs = engine::load_packs_except(&extra, &strings(&config.disable_packs))?;
+        // From here on every rule name is a current id: former ones are rewritten (and noted).
+        let renames = Renames::of(&packs);
+        rename_config(&renames, &mut config);
+        let renamed_cli = RuleSelection {
+            packs: cli.packs.clone(),
+            select: rename(&renames, &cli.select, Place::CommandLine),
+            ignore: rename(&renames, &cli.ignore, Place::CommandLine),
+        };
+        let cli = &renamed_cli;
         let mut known: HashSet<String> = HashSet::new();
         let mut rules = Vec::new();
         let mut pack_list = Vec::new();
@@ -248,6 +260,7 @@ impl Setup {
             linters: Mutex::new(Vec::new()),
             config: CliMerged { select, ignore }.into_config(config),
             library,
+            renames,
         })
     }
 
@@ -392,7 +405,11 @@ impl Setup {
                     for n in crate::engine::builtin::names() {
                         set.insert(n.to_string());
                         if let Some(Ok(p)) = crate::engine::builtin::load(n) {
-                            set.extend(p.rules.into_iter().map(|r| r.id));
+                            // A former id of a pack not loaded is known too (it silences nothing).
+                            for r in p.rules {
+                                set.extend(r.aliases.into_iter().map(|a| a.id));
+                                set.insert(r.id);
+                            }
                         }
                     }
                     set
@@ -407,9 +424,20 @@ impl Setup {
             .any(|((id, pack, _), l)| (id == name || pack == name) && l.is_some())
     }
 
+    /// Readies a document for the rules: its suppressions name current rule ids, and its groups
+    /// have the config's scenes.
+    pub fn prepare(&self, document: &mut Document) {
+        for allow in document.allows_mut() {
+            if let Some(new) = self.renames.current(&allow.rule, Place::Suppression) {
+                allow.rule = new.to_string();
+            }
+        }
+        self.apply_scenes(document);
+    }
+
     /// Applies the config's `scenes` keywords to a document's groups. Only an inferred scene is
     /// replaced: a YAML group's explicit `scene:` stays.
-    pub fn apply_scenes(&self, document: &mut Document) {
+    fn apply_scenes(&self, document: &mut Document) {
         if self.config.scenes.is_empty() {
             return;
         }
@@ -573,6 +601,32 @@ impl Setup {
             let _ = writeln!(out, "  {}: {}", q(id), level.map_or("off", |l| l.as_str()));
         }
         out
+    }
+}
+
+/// Rule names as written, former ids replaced by current ones.
+fn rename(renames: &Renames, names: &[String], place: Place) -> Vec<String> {
+    names.iter().map(|n| renames.resolve(n, place)).collect()
+}
+
+/// The config with every former rule id replaced by the current one; each item keeps its place in
+/// the file, for errors about it.
+fn rename_config(renames: &Renames, config: &mut Config) {
+    let items = config
+        .select
+        .iter_mut()
+        .chain(config.ignore.iter_mut())
+        .chain(config.levels.iter_mut().map(|(i, _)| i));
+    let overrides = config.overrides.iter_mut().flat_map(|o| {
+        o.select
+            .iter_mut()
+            .chain(o.ignore.iter_mut())
+            .chain(o.levels.iter_mut().map(|(i, _)| i))
+    });
+    for item in items.chain(overrides) {
+        if let Some(new) = renames.current(&item.value, Place::Config) {
+            item.value = new.to_string();
+        }
     }
 }
 

@@ -386,6 +386,11 @@ impl Phrases {
         }
     }
 
+    /// Every phrase's suppressions, to rewrite the rule names they use (a renamed rule's former id).
+    pub fn allows_mut(&mut self) -> impl Iterator<Item = &mut Allow> {
+        self.extras.iter_mut().flat_map(|e| e.allow.iter_mut())
+    }
+
     /// Attaches suppressions to phrase `i`.
     pub fn allow(&mut self, i: usize, allow: Vec<Allow>) {
         if allow.is_empty() {
