@@ -663,6 +663,7 @@ fn the_library_overview_shows_when_there_is_one() {
             failures: &[],
             skipped: &[],
             empty: &[],
+            library: None,
             statistics: None,
         })
         .unwrap();

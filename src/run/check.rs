@@ -160,7 +160,14 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
     };
     let mut setup = Setup::new(config.load()?, &selection, max_warnings)?;
     setup.read_options = options;
-    setup.activate_library(summary);
+    // The HTML report shows the library overview at its top whenever the library checks run.
+    let overview_wanted = summary
+        || (format == OutputFormat::Html
+            && setup
+                .reported_rules()
+                .iter()
+                .any(|r| r.kind.library().is_some()));
+    setup.activate_library(overview_wanted);
     let baseline = baseline.as_deref().map(Baseline::load).transpose()?;
     let mut walked = input::walk(&paths, &setup.read_options);
     // The report of an earlier run with the same --output is not part of the library.
@@ -321,7 +328,7 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
         }
         Ok(())
     });
-    let overview = if summary {
+    let overview = if overview_wanted {
         run.library.as_ref().map(|l| l.overview(&setup.library))
     } else {
         None

@@ -232,7 +232,7 @@ fn check_and_write(
                 "没能把报告写到 {}（{e}），改存到临时文件夹。",
                 beside.display()
             );
-            write_report(&fallback, &text).map_err(|source| Error::Io {
+            write_report(&fallback, text).map_err(|source| Error::Io {
                 path: fallback.display().to_string(),
                 source,
             })?;
@@ -393,7 +393,7 @@ mod tests {
         let pretty = "…\n\n共检查 1 个文件、2 条话术：1 个错误，0 个警告，0 条提示。\n";
         assert_eq!(
             summary_line(OutputFormat::Pretty, pretty),
-            Some("共检查 1 个文件、2 条话术：1 个错误，0 个警告，0 条提示。")
+            Some("共检查 1 个文件、2 条话术：1 个错误，0 个警告，0 条提示。".to_string())
         );
         assert_eq!(summary_line(OutputFormat::Pretty, "其他\n"), None);
         assert_eq!(summary_line(OutputFormat::Json, pretty), None);
