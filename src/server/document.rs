@@ -367,7 +367,10 @@ mod tests {
         let before = document(&setup, "这个我不知道\n您好\n你在吗\n");
         let (found, stats) = lint(&setup, &before, &linter, &mut cache);
         assert_eq!(stats.linted, 3);
-        let after = document(&setup, "新加一行，你好吗\n这个我不知道\n您好\n你在吗\n");
+        let after = document(
+            &setup,
+            "新加一行，这事我也不知道\n这个我不知道\n您好\n你在吗\n",
+        );
         let (moved, stats) = lint(&setup, &after, &linter, &mut cache);
         assert_eq!(stats.linted, 1);
         // The same as linting afresh.
