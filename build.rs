@@ -1,9 +1,63 @@
-//! Embeds every `rules/*.yaml` pack into the binary, so the default run needs no files beside it.
+//! Embeds every `rules/*.yaml` pack into the binary, so the default run needs no files beside it, and
+//! prepares the packs' patterns: for each (Traditional simplified, as the engine compiles it) the
+//! literals one of which every match contains, so a run needs to parse no built-in pattern to set up
+//! its prefilter, and for a pattern that is only an alternation of literals, the list of them (it is
+//! then matched without a regex). A built-in pattern that does not parse fails the build.
 
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::{env, fs, path::Path};
+
+#[allow(dead_code)]
+#[path = "src/text/normalize.rs"]
+mod normalize;
+
+#[allow(dead_code)]
+#[path = "src/engine/literals.rs"]
+mod literals;
+
+#[allow(dead_code)]
+#[path = "src/engine/lexicon.rs"]
+mod lexicon;
+
+/// Just the pattern lists of a pack; everything else is checked when the pack loads.
+#[derive(Deserialize)]
+struct Pack {
+    /// `{{name}}` in a pattern expands to these words before anything else is done with it.
+    #[serde(default)]
+    lexicons: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    rules: Vec<Rule>,
+}
+
+#[derive(Deserialize)]
+struct Rule {
+    #[serde(default)]
+    patterns: Option<Vec<String>>,
+    #[serde(default)]
+    except: Vec<String>,
+    #[serde(default)]
+    unless: Vec<String>,
+    #[serde(default)]
+    when: Option<Match>,
+    #[serde(default)]
+    require: Option<Match>,
+    #[serde(default)]
+    any: Option<Match>,
+}
+
+#[derive(Deserialize)]
+struct Match {
+    #[serde(default)]
+    patterns: Vec<String>,
+}
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=src/engine/literals.rs");
+    println!("cargo:rerun-if-changed=src/engine/lexicon.rs");
+    println!("cargo:rerun-if-changed=src/text/normalize.rs");
+    println!("cargo:rerun-if-changed=src/text/normalize/t2s.rs");
     let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("rules");
     let mut packs: Vec<(String, String)> = Vec::new();
     if let Ok(entries) = fs::read_dir(&dir) {
@@ -17,14 +71,80 @@ fn main() {
         }
     }
     packs.sort();
+    let out_dir = env::var("OUT_DIR").unwrap();
     let mut out = String::from("&[\n");
     for (name, path) in &packs {
         out.push_str(&format!("    ({name:?}, include_str!({path:?})),\n"));
     }
     out.push_str("]\n");
-    fs::write(
-        Path::new(&env::var("OUT_DIR").unwrap()).join("builtin_packs.rs"),
-        out,
-    )
-    .unwrap();
+    fs::write(Path::new(&out_dir).join("builtin_packs.rs"), out).unwrap();
+
+    // pattern → (its required literals, the literals it is made of)
+    type Lits = Option<Vec<Vec<u8>>>;
+    type Clauses = Option<Vec<Vec<Vec<u8>>>>;
+    let mut prepared: BTreeMap<String, (Clauses, Lits)> = BTreeMap::new();
+    for (name, path) in &packs {
+        let text = fs::read_to_string(path).unwrap();
+        // A pack that does not deserialise is reported, with its line and column, when it loads.
+        let Ok(pack) = serde_saphyr::from_str::<Pack>(&text) else {
+            continue;
+        };
+        // As the pack loader has them: normalised, empty words left out.
+        let lexicons: BTreeMap<String, Vec<String>> = pack
+            .lexicons
+            .iter()
+            .map(|(name, words)| {
+                let words = words
+                    .iter()
+                    .map(|w| normalize::normalize_str(w))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                (name.clone(), words)
+            })
+            .collect();
+        for rule in pack.rules {
+            let lists = [
+                rule.patterns.unwrap_or_default(),
+                rule.except,
+                rule.unless,
+                rule.when.map(|m| m.patterns).unwrap_or_default(),
+                rule.require.map(|m| m.patterns).unwrap_or_default(),
+                rule.any.map(|m| m.patterns).unwrap_or_default(),
+            ];
+            for pattern in lists.into_iter().flatten() {
+                // An unknown lexicon is reported, with its line and column, when the pack loads.
+                let Ok(expanded) =
+                    lexicon::expand(&pattern, |name| lexicons.get(name).map(Vec::as_slice))
+                else {
+                    continue;
+                };
+                let source = normalize::simplify(&expanded);
+                let hir = regex_syntax::Parser::new()
+                    .parse(&source)
+                    .unwrap_or_else(|e| panic!("rules/{name}.yaml: pattern {pattern:?}:\n{e}"));
+                let required = literals::required_all(&hir);
+                prepared.insert(source, (required, literals::exact(&hir)));
+            }
+        }
+    }
+    let items = |lits: &[Vec<u8>]| -> String {
+        let items: Vec<String> = lits.iter().map(|l| format!("&{l:?}")).collect();
+        format!("&[{}]", items.join(", "))
+    };
+    let mut out = String::from("&[\n");
+    for (source, (required, exact)) in &prepared {
+        let required = match required {
+            None => "None".to_string(),
+            Some(sets) => {
+                let sets: Vec<String> = sets.iter().map(|s| items(s)).collect();
+                format!("Some(&[{}])", sets.join(", "))
+            }
+        };
+        let exact = exact
+            .as_ref()
+            .map_or("None".to_string(), |l| format!("Some({})", items(l)));
+        out.push_str(&format!("    ({source:?}, {required}, {exact}),\n"));
+    }
+    out.push_str("]\n");
+    fs::write(Path::new(&out_dir).join("builtin_literals.rs"), out).unwrap();
 }

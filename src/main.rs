@@ -56,6 +56,8 @@ enum Format {
     Github,
     /// JUnit XML，用于 CI 测试报告
     Junit,
+    /// 网页报告：一个 HTML 文件，双击用浏览器打开，可筛选、搜索、复制改好的话术（配合 -o 使用）
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -89,6 +91,9 @@ struct CheckCli {
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Pretty)]
     format: Format,
+    /// 把报告写入这个文件（写完整后才替换原文件），而不是输出到终端
+    #[arg(short, long, value_name = "FILE", conflicts_with = "write_baseline")]
+    output: Option<PathBuf>,
     #[command(flatten)]
     selection: Selection,
     /// 警告数超过此值时以退出码 1 结束
@@ -109,6 +114,9 @@ struct CheckCli {
     /// 按规则统计问题数（pretty：代替逐条输出；json：增加 "statistics"）
     #[arg(long)]
     statistics: bool,
+    /// 话术库概况：各分组、各场景的话术数，缺少的对话阶段，重复话术，话术里的承诺（pretty：代替逐条输出；json：增加 "library"）
+    #[arg(long)]
+    summary: bool,
     /// 把明确给出的文件（和标准输入）按此格式读取：txt yaml json csv tsv xlsx xls md
     #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
     input_format: Option<huashu::input::Format>,
@@ -127,6 +135,7 @@ impl CheckCli {
                 Format::Sarif => OutputFormat::Sarif,
                 Format::Github => OutputFormat::Github,
                 Format::Junit => OutputFormat::Junit,
+                Format::Html => OutputFormat::Html,
             },
             selection: self.selection.into_lib(),
             max_warnings: self.max_warnings,
@@ -135,8 +144,10 @@ impl CheckCli {
             fix: self.fix,
             diff: self.diff,
             statistics: self.statistics,
+            summary: self.summary,
             input_format: self.input_format,
             encoding: self.encoding,
+            output: self.output,
         }
     }
 }
@@ -372,8 +383,50 @@ fn parse_input_format(s: &str) -> Result<huashu::input::Format, String> {
     })
 }
 
+/// Whether standard input was closed when huashu started. Rust's runtime reopens a closed fd 0 on
+/// /dev/null before `main`, where it would read as an empty file (a clean result for nothing), so
+/// this looks at it earlier, from the platform's list of functions run at load time.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+mod stdin_probe {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn probe() {
+        // SAFETY: F_GETFD only asks whether descriptor 0 is open.
+        if unsafe { libc::fcntl(0, libc::F_GETFD) } == -1 {
+            CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
+
+    #[used]
+    #[cfg_attr(
+        any(target_os = "linux", target_os = "android"),
+        unsafe(link_section = ".init_array")
+    )]
+    #[cfg_attr(
+        target_vendor = "apple",
+        unsafe(link_section = "__DATA,__mod_init_func")
+    )]
+    static PROBE: extern "C" fn() = probe;
+
+    pub fn closed() -> bool {
+        CLOSED.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+mod stdin_probe {
+    pub fn closed() -> bool {
+        false
+    }
+}
+
 fn run(command: Command, config: &ConfigChoice, color: bool) -> Result<u8, huashu::Error> {
     let mut stdin = || {
+        if stdin_probe::closed() {
+            return Err(std::io::Error::from(std::io::ErrorKind::NotConnected));
+        }
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf).map(|_| buf)
     };
@@ -395,8 +448,7 @@ fn run(command: Command, config: &ConfigChoice, color: bool) -> Result<u8, huash
         Command::TestRules { packs } => return commands::test_rules(&packs, &mut io),
         Command::Server => unreachable!("the server runs before standard output is locked"),
     };
-    // A closed pipe (huashu rules | head) is not an error worth a panic.
-    let _ = io.out.write_all(text.as_bytes());
-    let _ = io.out.flush();
+    // A closed pipe (huashu rules | head) is fine; a full disk is an error.
+    huashu::run::emit(io.out, &text)?;
     Ok(0)
 }

@@ -42,8 +42,10 @@ fn writes_the_report_beside_the_first_file_and_says_where() {
     let report = dir.path().join("话术").join(REPORT);
     let page = std::fs::read_to_string(&report).expect("report beside the first file");
     assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    // The HTML report (`--format html`): its data names the rule, the file and the phrase.
     assert!(page.contains("etiquette/dont-know"), "{page}");
-    assert!(page.contains("话术/快捷短语.txt:1:"), "{page}");
+    assert!(page.contains("\"话术/快捷短语.txt\""), "{page}");
+    assert!(page.contains("[0,-1,\"您好，这个我不知道\"]"), "{page}");
     assert!(page.contains("共检查 2 个文件、2 条话术"), "{page}");
     assert!(!dir.path().join("other").join(REPORT).exists());
     let shown = stdout
@@ -85,7 +87,12 @@ fn exits_with_the_code_check_gives() {
     // A file that cannot be read is named on the console and in the report.
     assert!(stderr.contains("binary.txt"), "{stderr}");
     let page = std::fs::read_to_string(dir.path().join(REPORT)).unwrap();
-    assert!(page.contains("以下文件没能检查"), "{page}");
+    assert!(
+        page.contains(
+            "\"failures\":[{\"message\":\"看起来是二进制文件，不是文本\",\"path\":\"binary.txt\"}]"
+        ),
+        "{page}"
+    );
 }
 
 #[test]

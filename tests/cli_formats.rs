@@ -217,11 +217,10 @@ fn utf8_bom_is_not_a_column() {
 }
 
 #[test]
-fn undecodable_file_is_an_error_naming_file_and_offset() {
+fn undecodable_file_is_an_error_naming_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.txt");
     let mut bytes = "亲，您好，欢迎光临本店哦\n".as_bytes().to_vec();
-    let at = bytes.len();
     bytes.extend_from_slice(b"\xFF\xFE\xFD\n");
     std::fs::write(&bad, bytes).unwrap();
     let good = dir.path().join("good.txt");
@@ -229,10 +228,22 @@ fn undecodable_file_is_an_error_naming_file_and_offset() {
     let (code, json, stderr) = check_json(&[bad.to_str().unwrap(), good.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("bad.txt"), "{stderr}");
-    assert!(stderr.contains(&format!("第 {at} 字节")), "{stderr}");
+    // The damaged bytes are located by line and column (not a byte offset), and reported in JSON.
+    let e = &json["errors"][0];
+    assert!(e["path"].as_str().unwrap().ends_with("bad.txt"), "{e}");
+    assert_eq!((&e["line"], &e["column"]), (&2.into(), &1.into()));
+    assert!(
+        e["message"].as_str().unwrap().contains("0xFF 0xFE 0xFD"),
+        "{e}"
+    );
     // The other file is still checked.
-    assert_eq!(json["summary"]["files"], 1);
-    assert_eq!(json["diagnostics"][0]["matched"], "不知道");
+    let found = json["diagnostics"].as_array().unwrap();
+    assert!(
+        found
+            .iter()
+            .any(|d| d["path"].as_str().unwrap().ends_with("good.txt") && d["matched"] == "不知道"),
+        "{json}"
+    );
 }
 
 #[test]
@@ -241,12 +252,14 @@ fn encoding_flag_overrides_detection() {
     let (code, json, _) = check_json(&["--encoding", "gb18030", &gbk]);
     assert_eq!(code, 1);
     assert_eq!(json["diagnostics"][0]["encoding"], "GB18030");
-    let (code, _, stderr) = check_json(&["--encoding", "utf-8", &gbk]);
+    let (code, json, stderr) = check_json(&["--encoding", "utf-8", &gbk]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("qianniu-gbk.csv") && stderr.contains("第 0 字节"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("qianniu-gbk.csv"), "{stderr}");
+    // Not UTF-8 at all: an error at the first bad byte's line and column, and nothing checked
+    // (no flood of garbled-text findings from reading it anyway).
+    let e = &json["errors"][0];
+    assert_eq!((&e["line"], &e["column"]), (&1.into(), &1.into()));
+    assert_eq!(json["summary"]["files"], 0);
     huashu()
         .args(["check", "--encoding", "klingon", &gbk])
         .assert()

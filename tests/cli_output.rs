@@ -273,3 +273,59 @@ fn special_characters_stay_escaped() {
         "special/%E8%AF%9D%E6%9C%AF%2C%E7%89%B9%E6%AE%8A.csv"
     );
 }
+
+/// Library findings in SARIF: the other phrase as a related location, and a finding about a whole
+/// file (a missing stage) as a location without a region; the log still validates.
+#[test]
+fn sarif_library_findings_validate_with_related_locations() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "快捷短语编码,快捷短语,快捷短语分组\nhy1,您好，请问有什么可以帮您？,欢迎语\n";
+    std::fs::write(dir.path().join("a.csv"), csv).unwrap();
+    let mut text = String::from("您好，請問有什麼可以幫您\n");
+    for i in 0..30 {
+        text.push_str(&format!("您好，欢迎光临，我是{i}号客服\n"));
+    }
+    std::fs::write(dir.path().join("b.txt"), text).unwrap();
+    let out = Command::cargo_bin("huashu")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "library",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .unwrap();
+    let log = json(&String::from_utf8(out.stdout).unwrap());
+    assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let dup = results
+        .iter()
+        .find(|r| r["ruleId"] == "library/duplicate")
+        .unwrap();
+    let loc = &dup["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "b.txt");
+    assert_eq!(loc["region"]["startLine"], 1);
+    let related = &dup["relatedLocations"][0];
+    assert_eq!(related["message"]["text"], "第一次出现在这里");
+    let r = &related["physicalLocation"];
+    assert_eq!(r["artifactLocation"]["uri"], "a.csv");
+    assert_eq!(
+        (&r["region"]["startLine"], &r["region"]["startColumn"]),
+        (&2.into(), &5.into())
+    );
+    assert_eq!(r["region"]["snippet"]["text"], "您好，请问有什么可以帮您？");
+    let missing = results
+        .iter()
+        .find(|r| r["ruleId"] == "library/missing-scene")
+        .unwrap();
+    let loc = &missing["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "a.csv");
+    assert!(
+        loc.get("region").is_none(),
+        "a whole-file finding has no region: {loc}"
+    );
+}

@@ -205,3 +205,95 @@ fn hygiene_corpus() {
 fn cosmetics_corpus() {
     score("cosmetics", 60);
 }
+
+/// The library pack's corpus is one shop's library: its phrases go, in order, into a 千牛-style CSV
+/// (the group is the scene's usual name) checked by the real binary; each phrase's library findings
+/// are scored against the expected ones like any other pack's.
+#[test]
+fn library_corpus() {
+    let rows = rows("library");
+    assert!(rows.len() >= 150, "library.tsv has {} phrases", rows.len());
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("快捷短语,快捷短语分组\n");
+    for r in &rows {
+        assert!(
+            !r.text.contains(['"', ',', '\n']),
+            "line {}: keep corpus phrases CSV-plain",
+            r.line
+        );
+        let group = if r.scene == Scene::Common {
+            ""
+        } else {
+            r.scene.label()
+        };
+        csv.push_str(&format!("{},{group}\n", r.text));
+    }
+    std::fs::write(dir.path().join("library.csv"), csv).unwrap();
+    let out = assert_cmd::Command::cargo_bin("huashu")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "library",
+            "--format",
+            "json",
+            "library.csv",
+        ])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // CSV line n + 1 holds corpus row n (the header is line 1).
+    let mut fired: Vec<BTreeSet<String>> = vec![BTreeSet::new(); rows.len()];
+    for d in doc["diagnostics"].as_array().unwrap() {
+        let line = d["line"].as_u64().expect("phrase findings have a line") as usize;
+        fired[line - 2].insert(d["rule"].as_str().unwrap().to_string());
+    }
+    let ids = [
+        "library/duplicate",
+        "library/near-duplicate",
+        "library/inconsistent-promise",
+    ];
+    let mut failed = Vec::new();
+    let mut mistakes = Vec::new();
+    let mut table = String::new();
+    for id in ids {
+        let mut s = Score::default();
+        for (row, fired) in rows.iter().zip(&fired) {
+            match (row.expected.contains(id), fired.contains(id)) {
+                (true, true) => s.tp += 1,
+                (false, true) => {
+                    s.fp += 1;
+                    mistakes.push(format!("  FP {id} line {}: {}", row.line, row.text));
+                }
+                (true, false) => {
+                    s.fn_ += 1;
+                    mistakes.push(format!("  FN {id} line {}: {}", row.line, row.text));
+                }
+                (false, false) => {}
+            }
+        }
+        let precision = s.tp as f64 / (s.tp + s.fp).max(1) as f64;
+        let recall = s.tp as f64 / (s.tp + s.fn_).max(1) as f64;
+        table.push_str(&format!(
+            "{id:<40} tp {:>3} fp {:>3} fn {:>3}  precision {precision:.3}  recall {recall:.3}\n",
+            s.tp, s.fp, s.fn_
+        ));
+        if s.tp == 0 || precision < MIN_PRECISION || recall < MIN_RECALL {
+            failed.push(id);
+        }
+    }
+    for (row, fired) in rows.iter().zip(&fired) {
+        for id in fired.iter().filter(|id| !ids.contains(&id.as_str())) {
+            mistakes.push(format!("  unexpected {id} line {}: {}", row.line, row.text));
+            failed.push("library");
+        }
+    }
+    println!("library:\n{table}");
+    assert!(
+        failed.is_empty(),
+        "library corpus below the bar: {failed:?}\n\n{table}\nmistakes:\n{}",
+        mistakes.join("\n")
+    );
+}

@@ -1,13 +1,38 @@
-//! Runs compiled rules over phrases. Each phrase is normalised once and split into sentences once;
-//! nothing is compiled here.
+//! Runs rules over phrases.
+//!
+//! A [`Linter`] is a list of rules (with their levels) over a shared [`Engine`], which is built once
+//! per set of loaded rules and compiles nothing up front: every rule's patterns and word lists get a
+//! slot. For the rules a linter runs, the literals one of which every match of a slot contains (up to
+//! three such sets per pattern, all required) are gathered into one Aho-Corasick automaton, the gate,
+//! built on the first phrase and shared by every linter that runs the same rules. Per phrase:
+//!
+//! 1. the phrase is normalised (one table look-up per character) into a per-thread buffer, and when
+//!    a rule that matches on the skeleton view (`match: skeleton`) applies to the phrase's scene, its
+//!    skeleton ([`Skeleton`]) is built from that;
+//! 2. one pass of the gate over each view marks the slots whose literal sets all occur in it (a
+//!    skeleton rule's slots are marked by what the skeleton contains, never by the normalised text);
+//! 3. a rule runs only if something that makes it fire is marked (most rules never run on most
+//!    phrases), and inside it only marked patterns are searched — its `except` and `unless`
+//!    included. Skipping an unmarked pattern changes nothing: it cannot match.
+//!
+//! Regexes are searched with per-thread caches, and the buffers are per thread and reused, so the
+//! hot path neither contends nor allocates (a finding's suggestions are the only allocation).
+//! [`Linter::subset`] gives the linter of a per-file profile without compiling or cloning any
+//! matcher.
 
-use crate::engine::rules::{Rule, Scope, View, sentences};
-use crate::text::normalize::Normalized;
+use crate::engine::pattern::{Caches, Pattern};
+use crate::engine::rules::matcher::{Matcher, Words, drop_overlaps};
+use crate::engine::rules::{Kind, Level, Rule, Scope, View, sentences_into};
+use crate::text::normalize::normalize_into;
 use crate::text::phrase::Phrase;
 use crate::text::scene::Scene;
 use crate::text::skeleton::Skeleton;
-use std::cell::OnceCell;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One rule's match in a phrase, in characters of the phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,80 +43,55 @@ pub struct Finding {
     pub suggestions: Vec<String>,
 }
 
+/// Rules to run, at their levels, over a shared compiled engine.
 #[derive(Debug, Clone, Default)]
 pub struct Linter {
+    /// The rules this linter runs; a finding's `rule` indexes this list. Matching uses the engine's
+    /// own copy, so changing a rule here after construction changes only what it reports (level,
+    /// message), not what it matches.
     pub rules: Vec<Rule>,
-}
-
-/// The skeleton view of a phrase with its phrase and sentence scopes.
-struct SkeletonView {
-    skeleton: Skeleton,
-    whole: Vec<Range<usize>>,
-    sentences: Vec<Range<usize>>,
-}
-
-/// A phrase prepared for matching.
-struct Prepared {
-    norm: Normalized,
-    whole: Vec<Range<usize>>,
-    sentences: Vec<Range<usize>>,
-    /// The skeleton view and its scopes, built the first time a `match: skeleton` rule runs.
-    skeleton: OnceCell<SkeletonView>,
-}
-
-impl Prepared {
-    fn new(text: &str) -> Self {
-        let norm = Normalized::new(text);
-        let whole = std::iter::once(0..norm.as_str().len()).collect();
-        let sentences = sentences(norm.as_str());
-        Prepared {
-            norm,
-            whole,
-            sentences,
-            skeleton: OnceCell::new(),
-        }
-    }
-
-    fn run(&self, rule: &Rule, index: usize, out: &mut Vec<Finding>) {
-        if rule.view == View::Skeleton {
-            let view = self.skeleton.get_or_init(|| {
-                let skeleton = Skeleton::new(&self.norm);
-                SkeletonView {
-                    whole: std::iter::once(0..skeleton.as_str().len()).collect(),
-                    sentences: sentences(skeleton.as_str()),
-                    skeleton,
-                }
-            });
-            let (skeleton, scopes) = match rule.scope {
-                Scope::Phrase => (&view.skeleton, &view.whole),
-                Scope::Sentence => (&view.skeleton, &view.sentences),
-            };
-            for hit in rule.check(skeleton.as_str(), scopes) {
-                out.push(Finding {
-                    rule: index,
-                    chars: skeleton.char_range(hit.range),
-                    suggestions: hit.suggestions,
-                });
-            }
-            return;
-        }
-        let scopes = match rule.scope {
-            Scope::Phrase => &self.whole,
-            Scope::Sentence => &self.sentences,
-        };
-        for hit in rule.check(self.norm.as_str(), scopes) {
-            out.push(Finding {
-                rule: index,
-                chars: self.norm.char_range(hit.range),
-                suggestions: hit.suggestions,
-            });
-        }
-    }
+    engine: Arc<Engine>,
+    /// The engine index of each of `rules`.
+    at: Vec<usize>,
+    /// The gate over these rules, built on the first phrase (shared with every linter of the same
+    /// engine and the same rules).
+    gate: OnceLock<Arc<Gate>>,
 }
 
 impl Linter {
+    /// A linter over its own engine, built from `rules`. Nothing is compiled until a phrase needs it.
     pub fn new(rules: Vec<Rule>) -> Self {
-        Linter { rules }
+        let engine = Arc::new(Engine::new(rules.clone()));
+        let at = (0..rules.len()).collect();
+        Linter {
+            rules,
+            engine,
+            at,
+            gate: OnceLock::new(),
+        }
+    }
+
+    /// A linter over the same engine that runs only some of the rules, at other levels: `level`
+    /// gets each rule's index and the rule, and returns its level, or `None` to leave it out. Cheap:
+    /// nothing is compiled and no matcher is cloned, so a per-file profile costs nothing.
+    pub fn subset(&self, level: impl Fn(usize, &Rule) -> Option<Level>) -> Linter {
+        let mut rules = Vec::new();
+        let mut at = Vec::new();
+        for (i, (rule, &e)) in self.rules.iter().zip(&self.at).enumerate() {
+            if let Some(level) = level(i, rule) {
+                rules.push(Rule {
+                    level,
+                    ..rule.clone()
+                });
+                at.push(e);
+            }
+        }
+        Linter {
+            rules,
+            engine: self.engine.clone(),
+            at,
+            gate: OnceLock::new(),
+        }
     }
 
     pub fn check_phrase(&self, phrase: &Phrase) -> Vec<Finding> {
@@ -100,13 +100,11 @@ impl Linter {
 
     /// Findings for a text used in a scene, sorted by position then rule order.
     pub fn check_text(&self, text: &str, scene: Scene) -> Vec<Finding> {
-        let prepared = Prepared::new(text);
         let mut out = Vec::new();
-        for (i, rule) in self.rules.iter().enumerate() {
-            if rule.applies_to(scene) {
-                prepared.run(rule, i, &mut out);
-            }
-        }
+        let gate = self.gate.get_or_init(|| self.engine.gate(&self.at));
+        with_scratch(&self.engine, |s| {
+            self.engine.check(s, gate, text, scene, &self.at, &mut out)
+        });
         out.sort_by_key(|f| (f.chars.start, f.rule));
         out
     }
@@ -114,11 +112,725 @@ impl Linter {
 
 /// The character ranges where one rule fires on a text (used to test a rule's examples).
 pub fn rule_hits(rule: &Rule, text: &str, scene: Scene) -> Vec<Range<usize>> {
-    if !rule.applies_to(scene) {
-        return Vec::new();
+    Linter::new(vec![rule.clone()])
+        .check_text(text, scene)
+        .into_iter()
+        .map(|f| f.chars)
+        .collect()
+}
+
+/// Rules prepared for matching: slots, the gate, and per rule what makes it fire.
+struct Engine {
+    /// Tells per-thread scratch space which engine it was sized for.
+    id: u64,
+    rules: Vec<Rule>,
+    plans: Vec<Plan>,
+    /// What each slot is: a pattern (searched with the slot's cache), or a word list, `replace`
+    /// keys or a punctuation limit (no cache). A slot is also the slot's bit in the gate's marks.
+    slots: Vec<Option<Pattern>>,
+    /// The literals of each slot.
+    slot_literals: Vec<SlotLiterals>,
+    /// The engine index of the rule each slot belongs to.
+    slot_rule: Vec<u32>,
+    /// The gate of each set of active rules met so far (per-file profiles share them).
+    gates: Mutex<Vec<(Vec<usize>, Arc<Gate>)>>,
+}
+
+/// Where a slot's literals come from.
+enum SlotLiterals {
+    /// The slot's pattern.
+    Pattern,
+    Words(Words),
+    Listed(Option<Vec<Vec<u8>>>),
+}
+
+/// The prefilter of one set of active rules: per view, one automaton over the literals of the slots
+/// of the rules that match on that view.
+struct Gate {
+    /// The normalised view's.
+    text: ViewGate,
+    /// The skeleton view's; `None` when no active rule matches on the skeleton.
+    skeleton: Option<ViewGate>,
+    /// The slot of each clause (clauses of both views are numbered together).
+    clause_slot: Vec<u32>,
+    /// How many clauses each slot has (0 for slots of inactive rules).
+    clauses_of: Vec<u8>,
+    /// Slots marked on every phrase: active ones with no known literals.
+    always: Vec<u64>,
+}
+
+impl std::fmt::Debug for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gate")
+            .field("literals", &(self.text.starts.len() - 1))
+            .finish()
     }
-    let prepared = Prepared::new(text);
-    let mut out = Vec::new();
-    prepared.run(rule, 0, &mut out);
-    out.into_iter().map(|f| f.chars).collect()
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("rules", &self.rules.len())
+            .field("slots", &self.slots.len())
+            .finish()
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(Vec::new())
+    }
+}
+
+/// The gate's automaton for the slots of one view.
+struct ViewGate {
+    /// Over every distinct literal; `None` when there is none.
+    automaton: Option<AhoCorasick>,
+    /// The clauses each literal satisfies: `clauses[starts[i]..starts[i + 1]]`. A clause is a set of
+    /// literals of one slot; a slot is marked once all its clauses are.
+    starts: Vec<u32>,
+    clauses: Vec<u32>,
+}
+
+impl ViewGate {
+    fn new(literals: HashMap<&[u8], Vec<u32>>) -> ViewGate {
+        // In no particular order: the gate's result is a set of marks.
+        let literals: Vec<(&[u8], Vec<u32>)> = literals.into_iter().collect();
+        let mut starts = vec![0u32];
+        let mut clauses = Vec::new();
+        for (_, ids) in &literals {
+            clauses.extend(ids);
+            starts.push(clauses.len() as u32);
+        }
+        let automaton = (!literals.is_empty()).then(|| {
+            // A contiguous NFA: quick to build for thousands of literals, quick to search. No
+            // prefilter: most literals are common characters, so none would skip much.
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .prefilter(false)
+                .build(literals.iter().map(|(l, _)| l))
+                .expect("an automaton over the rules' literals always builds")
+        });
+        ViewGate {
+            automaton,
+            starts,
+            clauses,
+        }
+    }
+
+    /// Marks the clauses whose literals occur in `text`, and the slots all of whose clauses are met.
+    fn run(
+        &self,
+        gate: &Gate,
+        text: &str,
+        clauses_met: &mut [u64],
+        counts: &mut [u8],
+        marks: &mut [u64],
+    ) {
+        let Some(automaton) = &self.automaton else {
+            return;
+        };
+        for m in automaton.find_overlapping_iter(text) {
+            let i = m.pattern().as_usize();
+            let (a, b) = (self.starts[i], self.starts[i + 1]);
+            for &clause in &self.clauses[a as usize..b as usize] {
+                if marked(clauses_met, clause) {
+                    continue;
+                }
+                mark(clauses_met, clause);
+                let slot = gate.clause_slot[clause as usize];
+                counts[slot as usize] += 1;
+                if counts[slot as usize] == gate.clauses_of[slot as usize] {
+                    mark(marks, slot);
+                }
+            }
+        }
+    }
+}
+
+/// Slots of one [`Matcher`].
+#[derive(Default)]
+struct MatcherPlan {
+    words: Option<u32>,
+    patterns: Vec<u32>,
+}
+
+impl MatcherPlan {
+    fn slots(&self) -> impl Iterator<Item = u32> + '_ {
+        self.words
+            .iter()
+            .copied()
+            .chain(self.patterns.iter().copied())
+    }
+}
+
+enum KindPlan {
+    Forbid(MatcherPlan),
+    Replace(u32),
+    RequireWith {
+        when: MatcherPlan,
+        require: MatcherPlan,
+    },
+    Require(MatcherPlan),
+    Limit,
+    /// Library rules look at all phrases together (`run::library`), never at one: no slots, never fires.
+    Library,
+}
+
+/// One rule's slots, and when it can fire at all.
+struct Plan {
+    kind: KindPlan,
+    except: Vec<u32>,
+    unless: Vec<u32>,
+    /// The rule runs when one of these slots is marked...
+    fire_on: Vec<u32>,
+    /// ...or always...
+    always: bool,
+    /// ...or when the phrase has more characters than this (`limit` with `max_chars`).
+    longer_than: Option<usize>,
+}
+
+impl Plan {
+    fn fires(&self, marks: &[u64], text: &str) -> bool {
+        self.always
+            || self.fire_on.iter().any(|&s| marked(marks, s))
+            || self
+                .longer_than
+                .is_some_and(|max| text.len() > max && text.chars().count() > max)
+    }
+}
+
+fn marked(marks: &[u64], slot: u32) -> bool {
+    marks[slot as usize / 64] & (1 << (slot % 64)) != 0
+}
+
+fn mark(marks: &mut [u64], slot: u32) {
+    marks[slot as usize / 64] |= 1 << (slot % 64);
+}
+
+/// Collects slots while an engine is built.
+#[derive(Default)]
+struct Builder {
+    slots: Vec<Option<Pattern>>,
+    slot_literals: Vec<SlotLiterals>,
+    slot_rule: Vec<u32>,
+    /// The rule whose slots are being made.
+    rule: u32,
+}
+
+impl Builder {
+    fn slot(&mut self, pattern: Option<Pattern>, literals: SlotLiterals) -> u32 {
+        let slot = self.slots.len() as u32;
+        self.slots.push(pattern);
+        self.slot_literals.push(literals);
+        self.slot_rule.push(self.rule);
+        slot
+    }
+
+    fn pattern(&mut self, p: &Pattern) -> u32 {
+        self.slot(Some(p.clone()), SlotLiterals::Pattern)
+    }
+
+    fn patterns(&mut self, ps: &[Pattern]) -> Vec<u32> {
+        ps.iter().map(|p| self.pattern(p)).collect()
+    }
+
+    fn words(&mut self, w: &Words) -> u32 {
+        self.slot(None, SlotLiterals::Words(w.clone()))
+    }
+
+    fn matcher(&mut self, m: &Matcher) -> MatcherPlan {
+        MatcherPlan {
+            words: m.words.as_ref().map(|w| self.words(w)),
+            patterns: self.patterns(&m.patterns),
+        }
+    }
+}
+
+static NEXT_ENGINE: AtomicU64 = AtomicU64::new(1);
+
+impl Engine {
+    fn new(rules: Vec<Rule>) -> Engine {
+        let mut b = Builder::default();
+        let mut plans = Vec::with_capacity(rules.len());
+        for (i, rule) in rules.iter().enumerate() {
+            b.rule = i as u32;
+            let except = b.patterns(&rule.except);
+            let unless = b.patterns(&rule.unless);
+            let (kind, fire_on, always, longer_than) = match &rule.kind {
+                Kind::Forbid(f) => {
+                    let m = b.matcher(&f.matcher);
+                    let fire: Vec<u32> = m.slots().collect();
+                    (KindPlan::Forbid(m), fire, false, None)
+                }
+                Kind::Replace(r) => {
+                    let s = b.words(&r.keys);
+                    (KindPlan::Replace(s), vec![s], false, None)
+                }
+                Kind::RequireWith(r) => {
+                    let when = b.matcher(&r.when);
+                    let require = b.matcher(&r.require);
+                    let fire: Vec<u32> = when.slots().collect();
+                    (KindPlan::RequireWith { when, require }, fire, false, None)
+                }
+                // Fires where nothing matches: always runs.
+                Kind::Require(r) => (KindPlan::Require(b.matcher(&r.any)), vec![], true, None),
+                Kind::Limit(l) => {
+                    let punct = l
+                        .max_repeat_punct
+                        .map(|_| b.slot(None, SlotLiterals::Listed(l.punct_literals())));
+                    (
+                        KindPlan::Limit,
+                        punct.into_iter().collect(),
+                        false,
+                        l.max_chars,
+                    )
+                }
+                Kind::Library(_) => (KindPlan::Library, vec![], false, None),
+            };
+            plans.push(Plan {
+                kind,
+                except,
+                unless,
+                fire_on,
+                always,
+                longer_than,
+            });
+        }
+        Engine {
+            id: NEXT_ENGINE.fetch_add(1, Ordering::Relaxed),
+            rules,
+            plans,
+            slots: b.slots,
+            slot_literals: b.slot_literals,
+            slot_rule: b.slot_rule,
+            gates: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The gate over the slots of the rules at engine indexes `active`, built once per set.
+    fn gate(&self, active: &[usize]) -> Arc<Gate> {
+        let mut key = active.to_vec();
+        key.sort_unstable();
+        let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, g)) = gates.iter().find(|(k, _)| *k == key) {
+            return g.clone();
+        }
+        let gate = Arc::new(self.build_gate(&key));
+        gates.push((key, gate.clone()));
+        gate
+    }
+
+    fn build_gate(&self, active: &[usize]) -> Gate {
+        let mut is_active = vec![false; self.rules.len()];
+        for &e in active {
+            is_active[e] = true;
+        }
+        let mut literals: [HashMap<&[u8], Vec<u32>>; 2] = Default::default();
+        let mut skeleton = false;
+        let mut clause_slot = Vec::new();
+        let mut clauses_of = vec![0u8; self.slots.len()];
+        let mut always = vec![0u64; self.slots.len().div_ceil(64)];
+        for (slot, source) in self.slot_literals.iter().enumerate() {
+            let rule = self.slot_rule[slot] as usize;
+            if !is_active[rule] {
+                continue;
+            }
+            let view = self.rules[rule].view;
+            skeleton |= view == View::Skeleton;
+            let clauses: Option<Vec<Vec<&[u8]>>> = match source {
+                SlotLiterals::Pattern => self.slots[slot].as_ref().and_then(Pattern::literals),
+                SlotLiterals::Words(w) => {
+                    Some(vec![w.list().iter().map(|s| s.as_bytes()).collect()])
+                }
+                SlotLiterals::Listed(l) => l
+                    .as_ref()
+                    .map(|l| vec![l.iter().map(Vec::as_slice).collect()]),
+            };
+            let clauses: Vec<Vec<&[u8]>> = clauses
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| !c.is_empty() && c.iter().all(|l| !l.is_empty()))
+                .take(u8::MAX as usize)
+                .collect();
+            clauses_of[slot] = clauses.len() as u8;
+            if clauses.is_empty() {
+                mark(&mut always, slot as u32);
+            }
+            for clause in clauses {
+                let id = clause_slot.len() as u32;
+                clause_slot.push(slot as u32);
+                for l in clause {
+                    let ids = literals[view as usize].entry(l).or_default();
+                    if ids.last() != Some(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+        // Active skeleton rules with no literals at all still need the skeleton built.
+        skeleton |= active.iter().any(|&e| self.rules[e].view == View::Skeleton);
+        let [text, skel] = literals;
+        Gate {
+            text: ViewGate::new(text),
+            skeleton: skeleton.then(|| ViewGate::new(skel)),
+            clause_slot,
+            clauses_of,
+            always,
+        }
+    }
+
+    /// Runs the rules at engine indexes `active` (the linter's rule `i` is `active[i]`) over `text`.
+    fn check(
+        &self,
+        s: &mut Scratch,
+        gate: &Gate,
+        text: &str,
+        scene: Scene,
+        active: &[usize],
+        out: &mut Vec<Finding>,
+    ) {
+        s.text.clear();
+        normalize_into(text, &mut s.text);
+        let Scratch {
+            text: norm,
+            skeleton,
+            marks,
+            clauses_met,
+            counts,
+            caches,
+            sentences,
+            hits,
+            ranges,
+            whens,
+            found,
+            char_starts,
+            ..
+        } = s;
+        let norm = norm.as_str();
+        marks.copy_from_slice(&gate.always);
+        clauses_met.clear();
+        clauses_met.resize(gate.clause_slot.len().div_ceil(64), 0);
+        counts.fill(0);
+        gate.text.run(gate, norm, clauses_met, counts, marks);
+        // The skeleton, only when a skeleton rule applies to this scene.
+        *skeleton = None;
+        if let Some(sk_gate) = &gate.skeleton
+            && active.iter().any(|&e| {
+                let rule = &self.rules[e];
+                rule.view == View::Skeleton && rule.applies_to(scene)
+            })
+        {
+            let sk = Skeleton::from_chars(norm.chars().collect());
+            sk_gate.run(gate, sk.as_str(), clauses_met, counts, marks);
+            *skeleton = Some(sk);
+        }
+        let skeleton = skeleton.as_ref();
+        let mut search = Search {
+            slots: &self.slots,
+            marks: &*marks,
+            caches,
+        };
+        // Sentence scopes of each view, split the first time a sentence-scoped rule needs them.
+        let [text_sentences, skeleton_sentences] = sentences;
+        let (mut have_text_sentences, mut have_skeleton_sentences) = (false, false);
+        found.clear();
+        for (local, &e) in active.iter().enumerate() {
+            let (rule, plan) = (&self.rules[e], &self.plans[e]);
+            if !rule.applies_to(scene) {
+                continue;
+            }
+            let (view, view_sentences, have) = match (rule.view, skeleton) {
+                (View::Skeleton, Some(sk)) => (
+                    sk.as_str(),
+                    &mut *skeleton_sentences,
+                    &mut have_skeleton_sentences,
+                ),
+                (View::Skeleton, None) => unreachable!("built when a skeleton rule applies"),
+                (View::Text, _) => (norm, &mut *text_sentences, &mut have_text_sentences),
+            };
+            if !plan.fires(search.marks, view) {
+                continue;
+            }
+            let whole_range = 0..view.len();
+            let whole = std::slice::from_ref(&whole_range);
+            let scopes: &[Range<usize>] = match rule.scope {
+                Scope::Phrase => whole,
+                Scope::Sentence => {
+                    if !*have {
+                        sentences_into(view, view_sentences);
+                        *have = true;
+                    }
+                    view_sentences
+                }
+            };
+            for scope in scopes {
+                let scope_text = &view[scope.clone()];
+                hits.clear();
+                let bufs = Bufs {
+                    hits: &mut *hits,
+                    ranges: &mut *ranges,
+                    whens: &mut *whens,
+                };
+                run_rule(rule, plan, &mut search, scope_text, bufs);
+                found.extend(hits.drain(..).map(|h| Found {
+                    rule: local,
+                    range: h.range.start + scope.start..h.range.end + scope.start,
+                    value: h.value,
+                }));
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        char_starts.clear();
+        char_starts.extend(norm.char_indices().map(|(i, _)| i));
+        char_starts.push(norm.len());
+        let char_index = |byte: usize| match char_starts.binary_search(&byte) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        for f in found.iter() {
+            let rule = &self.rules[active[f.rule]];
+            let suggestions = match (f.value, &rule.kind) {
+                (Some(v), Kind::Replace(r)) => r.values[v].clone(),
+                _ => rule.suggest.clone(),
+            };
+            let chars = match (rule.view, skeleton) {
+                (View::Skeleton, Some(sk)) => sk.char_range(f.range.clone()),
+                _ => char_index(f.range.start)..char_index(f.range.end),
+            };
+            out.push(Finding {
+                rule: f.rule,
+                chars,
+                suggestions,
+            });
+        }
+    }
+}
+
+/// A match in a scope: its byte range there, and for `replace` the key's index (whose values are
+/// the suggestions; other kinds suggest the rule's `suggest`).
+#[derive(Debug, Clone)]
+struct Hit {
+    range: Range<usize>,
+    value: Option<usize>,
+}
+
+/// A hit placed in the whole normalised phrase, with the linter index of its rule.
+struct Found {
+    rule: usize,
+    range: Range<usize>,
+    value: Option<usize>,
+}
+
+/// The searches of one phrase: which slots the gate marked, and this thread's regex caches.
+struct Search<'a> {
+    slots: &'a [Option<Pattern>],
+    marks: &'a [u64],
+    caches: &'a mut Vec<Caches>,
+}
+
+impl Search<'_> {
+    /// A pattern slot's pattern and this thread's cache for it.
+    fn cache(&mut self, slot: u32) -> (&Pattern, &mut Caches) {
+        let slots = self.slots;
+        let p = slots[slot as usize]
+            .as_ref()
+            .expect("a pattern slot holds a pattern");
+        (p, &mut self.caches[slot as usize])
+    }
+
+    fn marked(&self, slot: u32) -> bool {
+        marked(self.marks, slot)
+    }
+
+    /// Matches of a pattern slot (empty ones too when `empty`).
+    fn find(&mut self, slot: u32, text: &str, empty: bool, f: impl FnMut(Range<usize>)) {
+        if self.marked(slot) {
+            let (p, cache) = self.cache(slot);
+            p.find_iter(cache, text, empty, f);
+        }
+    }
+
+    fn is_match(&mut self, slot: u32, text: &str) -> bool {
+        self.marked(slot) && {
+            let (p, cache) = self.cache(slot);
+            p.is_match(cache, text)
+        }
+    }
+
+    /// Matches of a word list, leftmost-longest.
+    fn words(&self, slot: u32, words: &Words, text: &str, mut f: impl FnMut(Range<usize>, usize)) {
+        if self.marked(slot) {
+            for m in words.automaton().find_iter(text) {
+                f(m.range(), m.pattern().as_usize());
+            }
+        }
+    }
+
+    /// Whether a matcher matches anywhere in `text`.
+    fn matcher_is_match(&mut self, plan: &MatcherPlan, m: &Matcher, text: &str) -> bool {
+        if let (Some(slot), Some(words)) = (plan.words, &m.words)
+            && self.marked(slot)
+            && words.automaton().is_match(text)
+        {
+            return true;
+        }
+        plan.patterns.iter().any(|&slot| self.is_match(slot, text))
+    }
+
+    /// Every match of a matcher: word matches, then each pattern's, sorted by start (longest first),
+    /// overlaps kept: a rule's `except` must judge each match before overlapping ones are merged, or
+    /// a long excepted match could hide a short one that is not.
+    fn matcher_find_all(
+        &mut self,
+        plan: &MatcherPlan,
+        m: &Matcher,
+        text: &str,
+        out: &mut Vec<Range<usize>>,
+    ) {
+        if let (Some(slot), Some(words)) = (plan.words, &m.words) {
+            self.words(slot, words, text, |r, _| out.push(r));
+        }
+        for &slot in &plan.patterns {
+            self.find(slot, text, false, |r| out.push(r));
+        }
+        out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    }
+
+    /// Every match of the `except` patterns, empty ones included.
+    fn excepted(&mut self, except: &[u32], text: &str, out: &mut Vec<Range<usize>>) {
+        out.clear();
+        for &slot in except {
+            self.find(slot, text, true, |r| out.push(r));
+        }
+    }
+}
+
+/// A rule's buffers for one scope, from the scratch space: its hits, and two lists of ranges.
+struct Bufs<'a> {
+    hits: &'a mut Vec<Hit>,
+    ranges: &'a mut Vec<Range<usize>>,
+    whens: &'a mut Vec<Range<usize>>,
+}
+
+fn inside_any(r: &Range<usize>, outer: &[Range<usize>]) -> bool {
+    outer.iter().any(|o| o.start <= r.start && r.end <= o.end)
+}
+
+/// One rule over one scope. Per scope: the kind finds matches; `unless` silences the scope; `except`
+/// drops matches lying inside one of its matches; what still overlaps is one finding. `unless` and
+/// `except` are only searched when there is a match.
+fn run_rule(rule: &Rule, plan: &Plan, search: &mut Search, text: &str, bufs: Bufs) {
+    let Bufs {
+        hits,
+        ranges,
+        whens,
+    } = bufs;
+    let hit = |range| Hit { range, value: None };
+    match (&rule.kind, &plan.kind) {
+        (Kind::Forbid(k), KindPlan::Forbid(p)) => {
+            ranges.clear();
+            search.matcher_find_all(p, &k.matcher, text, ranges);
+            hits.extend(ranges.drain(..).map(hit));
+        }
+        (Kind::Replace(k), KindPlan::Replace(slot)) => {
+            search.words(*slot, &k.keys, text, |range, key| {
+                hits.push(Hit {
+                    range,
+                    value: Some(key),
+                })
+            });
+        }
+        (Kind::Require(k), KindPlan::Require(p)) => {
+            let trimmed = text.trim_end();
+            if !trimmed.is_empty() && !search.matcher_is_match(p, &k.any, text) {
+                hits.push(hit(0..trimmed.len()));
+            }
+        }
+        (Kind::Limit(k), KindPlan::Limit) => k.hits(text, |r| hits.push(hit(r))),
+        (Kind::Library(_), KindPlan::Library) => return,
+        (Kind::RequireWith(k), KindPlan::RequireWith { when, require }) => {
+            if !search.matcher_is_match(when, &k.when, text) {
+                return;
+            }
+            search.excepted(&plan.except, text, ranges);
+            whens.clear();
+            search.matcher_find_all(when, &k.when, text, whens);
+            let Some(first) = whens.iter().find(|r| !inside_any(r, ranges)).cloned() else {
+                return;
+            };
+            if !search.matcher_is_match(require, &k.require, text) {
+                hits.push(hit(first));
+            }
+        }
+        _ => unreachable!("a plan is made from its rule"),
+    }
+    if hits.is_empty() || plan.unless.iter().any(|&s| search.is_match(s, text)) {
+        hits.clear();
+        return;
+    }
+    if !plan.except.is_empty() && !matches!(rule.kind, Kind::RequireWith(_)) {
+        search.excepted(&plan.except, text, ranges);
+        hits.retain(|h| !inside_any(&h.range, ranges));
+    }
+    if matches!(rule.kind, Kind::Forbid(_)) {
+        drop_overlaps(hits, |h| h.range.clone());
+    }
+}
+
+/// Per-thread buffers and regex caches, sized for one engine at a time.
+#[derive(Default)]
+struct Scratch {
+    engine: u64,
+    text: String,
+    /// The phrase's skeleton, when a skeleton rule applies to it.
+    skeleton: Option<Skeleton>,
+    marks: Vec<u64>,
+    /// Per clause, whether the gate met it in this phrase.
+    clauses_met: Vec<u64>,
+    /// Per slot, how many of its clauses the gate met.
+    counts: Vec<u8>,
+    caches: Vec<Caches>,
+    /// Sentence scopes of the normalised text and of the skeleton.
+    sentences: [Vec<Range<usize>>; 2],
+    hits: Vec<Hit>,
+    ranges: Vec<Range<usize>>,
+    whens: Vec<Range<usize>>,
+    found: Vec<Found>,
+    char_starts: Vec<usize>,
+}
+
+impl Scratch {
+    fn prepare(&mut self, engine: &Engine) {
+        if self.engine != engine.id {
+            self.engine = engine.id;
+            self.caches.clear();
+            self.caches
+                .resize_with(engine.slots.len(), Default::default);
+            self.marks.clear();
+            self.marks.resize(engine.slots.len().div_ceil(64), 0);
+            self.counts.clear();
+            self.counts.resize(engine.slots.len(), 0);
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+fn with_scratch<R>(engine: &Engine, f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => {
+            s.prepare(engine);
+            f(&mut s)
+        }
+        Err(_) => {
+            let mut s = Scratch::default();
+            s.prepare(engine);
+            f(&mut s)
+        }
+    })
 }

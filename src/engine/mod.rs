@@ -3,8 +3,12 @@
 //! phrases ([`linter`]).
 
 pub mod builtin;
+pub mod lexicon;
+pub mod library;
 pub mod linter;
+pub mod literals;
 pub mod pack;
+pub mod pattern;
 pub mod rules;
 
 use crate::error::{Error, LocatedError};

@@ -6,11 +6,12 @@
 //! are line = the cell's row, column = the character offset within the cell (line breaks in a cell
 //! count as one character); every finding also names its sheet and cell (`默认表单!B12`).
 
+use super::guard;
 use super::table::{self, Mapped};
 use crate::error::Error;
 use crate::text::phrase::{Draft, Offsets, Phrases};
 use crate::text::source::{CellSpan, SourceFile};
-use calamine::{Data, Reader, Sheets, Xls, Xlsx};
+use calamine::{Data, DataRef, Reader, Sheets, Xls, Xlsx};
 use std::io::Cursor;
 use std::sync::Arc;
 
@@ -102,91 +103,162 @@ impl From<Error> for Failure {
     }
 }
 
+/// A cell with text, at its 0-based row and column.
+struct Cell {
+    row: u32,
+    column: u32,
+    text: String,
+}
+
+/// The cells of a sheet that hold text, in row order. An `.xlsx` sheet is read cell by cell (a note
+/// in `XFD1048576` costs one cell, not the grid up to it); an `.xls` sheet comes as calamine's dense
+/// range, which [`guard::check_xls`] has bounded.
+fn sheet_cells(
+    book: &mut Sheets<Cursor<&[u8]>>,
+    name: &str,
+    sheet: &str,
+) -> Result<Vec<Cell>, Error> {
+    // calamine's errors explained as for the whole workbook, naming the sheet.
+    let failed = |e: calamine::Error| match workbook_error(name, e) {
+        Error::File {
+            path,
+            message,
+            help,
+            cause,
+        } => Error::File {
+            path,
+            message: message.replace("Excel 工作簿", &format!("工作表“{sheet}”")),
+            help,
+            cause,
+        },
+        other => other,
+    };
+    let mut cells = Vec::new();
+    let mut keep = |row: u32, column: u32, text: String| {
+        if !text.trim().is_empty() {
+            cells.push(Cell { row, column, text });
+        }
+    };
+    match book {
+        Sheets::Xlsx(xlsx) => {
+            let mut reader = xlsx
+                .worksheet_cells_reader(sheet)
+                .map_err(|e| failed(e.into()))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| failed(e.into()))? {
+                let (row, column) = cell.get_position();
+                let text = match cell.get_value() {
+                    DataRef::Empty => continue,
+                    DataRef::SharedString(s) => s.to_string(),
+                    DataRef::String(s) => s.clone(),
+                    other => Data::from(other.clone()).to_string(),
+                };
+                keep(row, column, text);
+            }
+        }
+        other => {
+            let range = other.worksheet_range(sheet).map_err(failed)?;
+            let Some((row0, col0)) = range.start() else {
+                return Ok(cells);
+            };
+            for (r, c, d) in range.used_cells() {
+                keep(row0 + r as u32, col0 + c as u32, cell_text(d));
+            }
+        }
+    }
+    // Writers other than Excel may list cells out of order.
+    if !cells.is_sorted_by_key(|c| (c.row, c.column)) {
+        cells.sort_by_key(|c| (c.row, c.column));
+    }
+    Ok(cells)
+}
+
+/// The rows of a sheet's cells: each row's cells, in order.
+fn rows(cells: &[Cell]) -> impl Iterator<Item = &[Cell]> {
+    cells.chunk_by(|a, b| a.row == b.row)
+}
+
+/// A row's cell in a column.
+fn at(row: &[Cell], column: usize) -> Option<&Cell> {
+    row.binary_search_by_key(&column, |c| c.column as usize)
+        .ok()
+        .map(|i| &row[i])
+}
+
 pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Phrases), Failure> {
+    let refused = if bytes.starts_with(b"PK\x03\x04") {
+        guard::check_xlsx(bytes)
+    } else {
+        guard::check_xls(bytes)
+    };
+    if let Err(refusal) = refused {
+        let (message, help) = refusal.describe();
+        return Err(Error::file(name, message, Some(help)).into());
+    }
     let mut book = open(name, bytes)?;
     let mut text = String::new();
-    let mut cells = Vec::new();
+    let mut spans = Vec::new();
     let mut phrases = Vec::new();
     let mut with_header = 0;
     let mut first_seen: Option<(String, usize, Vec<String>)> = None;
     for sheet_name in book.sheet_names() {
-        let range = book.worksheet_range(&sheet_name).map_err(|e| {
-            let e = workbook_error(name, e);
-            match e {
-                Error::File {
-                    path,
-                    message,
-                    help,
-                    cause,
-                } => Error::File {
-                    path,
-                    message: message.replace("Excel 工作簿", &format!("工作表“{sheet_name}”")),
-                    help,
-                    cause,
-                },
-                other => other,
-            }
-        })?;
-        let Some((row0, col0)) = range.start() else {
+        let cells = sheet_cells(&mut book, name, &sheet_name)?;
+        let Some(first_row) = cells.first().map(|c| c.row) else {
             continue; // an empty sheet
         };
         let sheet: Arc<str> = Arc::from(sheet_name.as_str());
-        let rows: Vec<&[Data]> = range.rows().collect();
-        let header = rows
-            .iter()
-            .take(table::HEADER_ROWS)
-            .enumerate()
-            .find_map(|(i, r)| {
-                let names: Vec<String> = r.iter().map(cell_text).collect();
-                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-                table::columns(&refs).map(|c| (i, c))
+        // The header is within the first rows from the first one with text (title rows above it).
+        let header = rows(&cells)
+            .take_while(|r| (r[0].row - first_row) < table::HEADER_ROWS as u32)
+            .find_map(|r| {
+                let width = r.last().map_or(0, |c| c.column as usize + 1);
+                let mut names = vec![""; width];
+                for c in r {
+                    names[c.column as usize] = &c.text;
+                }
+                table::columns(&names).map(|cols| (r[0].row, cols))
             });
         let Some((header_row, cols)) = header else {
-            if first_seen.is_none()
-                && let Some((i, r)) = rows
-                    .iter()
-                    .enumerate()
-                    .find(|(_, r)| r.iter().any(|d| !cell_text(d).trim().is_empty()))
-            {
-                let names = r.iter().map(cell_text).collect();
-                first_seen = Some((sheet_name.clone(), row0 as usize + i + 1, names));
+            if first_seen.is_none() {
+                let first = rows(&cells).next().unwrap_or_default();
+                let names = first.iter().map(|c| c.text.clone()).collect();
+                first_seen = Some((sheet_name.clone(), first_row as usize + 1, names));
             }
             continue;
         };
         with_header += 1;
-        for (i, row) in rows.iter().enumerate().skip(header_row + 1) {
-            let Some(value) = row.get(cols.text).map(cell_text) else {
-                continue;
-            };
-            if value.trim().is_empty() {
-                continue;
+        for row in rows(&cells).filter(|r| r[0].row > header_row) {
+            for &column in &cols.text {
+                let Some(cell) = at(row, column) else {
+                    continue;
+                };
+                let value = &cell.text;
+                let start = text.len();
+                text.push_str(value);
+                let end = text.len();
+                text.push('\n');
+                spans.push(CellSpan {
+                    start,
+                    end,
+                    sheet: sheet.clone(),
+                    row: cell.row + 1,
+                    column: cell.column,
+                });
+                let Some((t, offsets)) = Mapped::new(value, &Offsets::Contiguous(start))
+                    .unescape()
+                    .trimmed()
+                else {
+                    continue;
+                };
+                let mut phrase = Draft::new(t, offsets);
+                let other = |c: Option<usize>| c.and_then(|c| at(row, c)).map(|c| c.text.as_str());
+                phrase.code = other(cols.code)
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty());
+                let (group, scene) = table::group(other(cols.group));
+                phrase.group = Some(group);
+                phrase.scene = scene;
+                phrases.push(phrase);
             }
-            let start = text.len();
-            text.push_str(&value);
-            let end = text.len();
-            text.push('\n');
-            cells.push(CellSpan {
-                start,
-                end,
-                sheet: sheet.clone(),
-                row: row0 + i as u32 + 1,
-                column: col0 + cols.text as u32,
-            });
-            let Some((t, offsets)) = Mapped::new(&value, &Offsets::Contiguous(start))
-                .unescape()
-                .trimmed()
-            else {
-                continue;
-            };
-            let mut phrase = Draft::new(t, offsets);
-            let other = |c: Option<usize>| c.and_then(|c| row.get(c)).map(cell_text);
-            phrase.code = other(cols.code)
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty());
-            let (group, scene) = table::group(other(cols.group).as_deref());
-            phrase.group = Some(group);
-            phrase.scene = scene;
-            phrases.push(phrase);
         }
     }
     if with_header == 0
@@ -209,5 +281,5 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Phrases), Failure>
         )));
     }
     let phrases = crate::input::store(&text, phrases);
-    Ok((SourceFile::with_cells(name, text, cells), phrases))
+    Ok((SourceFile::with_cells(name, text, spans), phrases))
 }

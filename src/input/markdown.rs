@@ -98,7 +98,7 @@ impl State {
             return;
         };
         let row = std::mem::take(&mut t.row);
-        let cols = t.columns;
+        let cols = t.columns.clone();
         match cols {
             Some(cols) => {
                 let cell = |i: Option<usize>| {
@@ -107,10 +107,12 @@ impl State {
                         .map(|(t, _)| t.clone())
                 };
                 let (code, group) = (cell(cols.code), cell(cols.group));
-                if let Some(Some((text, offsets))) = row.get(cols.text).cloned() {
-                    let mut p = self.phrase(text, offsets, group.as_deref());
-                    p.code = code;
-                    self.out.push(p);
+                for &c in &cols.text {
+                    if let Some(Some((text, offsets))) = row.get(c).cloned() {
+                        let mut p = self.phrase(text, offsets, group.as_deref());
+                        p.code = code.clone();
+                        self.out.push(p);
+                    }
                 }
             }
             None => {
@@ -142,7 +144,18 @@ pub fn parse(src: &SourceFile, out: &mut Phrases) {
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         match event {
             Event::Start(tag) => match tag {
-                Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_) => {
+                Tag::MetadataBlock(_) => {
+                    // Front matter is not phrases, but it may name the shop.
+                    if let Some(shop) = text[range.clone()].lines().find_map(|l| {
+                        l.strip_prefix("shop:")
+                            .map(|v| v.trim().trim_matches(['"', '\'']))
+                    }) {
+                        out.set_shop(shop);
+                    }
+                    st.flush();
+                    st.skip += 1;
+                }
+                Tag::CodeBlock(_) | Tag::HtmlBlock => {
                     st.flush();
                     st.skip += 1;
                 }

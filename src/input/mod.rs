@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod decode;
 pub mod excel;
+pub mod guard;
 pub mod markdown;
 pub mod suppression;
 pub mod table;
@@ -13,7 +14,7 @@ pub mod walk;
 pub mod yaml;
 
 use crate::error::{Error, LocatedError};
-use crate::text::encoding::TextEncoding;
+use crate::text::encoding::{TextEncoding, UTF_16BE};
 use crate::text::phrase::{Allow, Draft, Group, Phrase, Phrases};
 use crate::text::source::SourceFile;
 use std::path::Path;
@@ -100,6 +101,10 @@ pub struct Document {
     phrases: Phrases,
     /// Suppression comments that stand before no phrase (they silence nothing).
     pub orphans: Vec<Allow>,
+    /// Parts of the file that could not be read as they should (damaged bytes, a quote that does not
+    /// close): the reader read around them, the rest is checked, and each is an error of the run
+    /// (exit code 2). `--fix` never rewrites such a file.
+    pub problems: Vec<LocatedError>,
 }
 
 impl Document {
@@ -111,6 +116,7 @@ impl Document {
             format,
             phrases,
             orphans: Vec::new(),
+            problems: Vec::new(),
         };
         if let Some(style) = suppression::CommentStyle::of(format) {
             doc.orphans = suppression::attach_comments(&doc.source.text, &mut doc.phrases, style);
@@ -146,6 +152,17 @@ impl Document {
         self.phrases.groups()
     }
 
+    /// Phrases per group (in the order of [`Document::groups`]), and phrases without a group.
+    pub fn group_counts(&self) -> (Vec<usize>, usize) {
+        self.phrases.group_counts()
+    }
+
+    /// The shop the file names (a YAML/JSON phrasebook's `shop:`, a Markdown file's front matter),
+    /// whose library its phrases belong to; `None`: the run's library.
+    pub fn shop(&self) -> Option<&Arc<str>> {
+        self.phrases.shop()
+    }
+
     /// The groups, to map them to other scenes (a config's `scenes` keywords).
     pub fn groups_mut(&mut self) -> &mut [Group] {
         self.phrases.groups_mut()
@@ -155,14 +172,20 @@ impl Document {
 /// Splits a decoded text file into phrases.
 pub fn parse(source: Arc<SourceFile>, format: Format) -> Result<Document, LocatedError> {
     let mut phrases = Phrases::default();
+    let mut problems = Vec::new();
     match format {
         // Excel's "Unicode text" export of a phrase table is a tab-separated .txt.
-        Format::Txt if csv::is_tsv_table(&source.text) => csv::parse(&source, '\t', &mut phrases)?,
+        Format::Txt if csv::is_tsv_table(&source.text) => {
+            csv::parse(&source, '\t', &mut phrases, &mut problems)?
+        }
         Format::Txt => txt::parse(&source, &mut phrases),
         Format::Yaml => yaml::parse(&source, &mut phrases)?,
         Format::Json => yaml::parse_json(&source, &mut phrases)?,
-        Format::Csv => csv::parse(&source, csv::sniff_delimiter(&source.text), &mut phrases)?,
-        Format::Tsv => csv::parse(&source, '\t', &mut phrases)?,
+        Format::Csv => {
+            let delimiter = csv::sniff_delimiter(&source.text);
+            csv::parse(&source, delimiter, &mut phrases, &mut problems)?
+        }
+        Format::Tsv => csv::parse(&source, '\t', &mut phrases, &mut problems)?,
         Format::Md => markdown::parse(&source, &mut phrases),
         Format::Xlsx | Format::Xls => {
             return Err(LocatedError::new(
@@ -173,7 +196,9 @@ pub fn parse(source: Arc<SourceFile>, format: Format) -> Result<Document, Locate
             ));
         }
     }
-    Ok(Document::new(source, format, phrases))
+    let mut doc = Document::new(source, format, phrases);
+    doc.problems = problems;
+    Ok(doc)
 }
 
 /// What reading an input gave.
@@ -235,7 +260,25 @@ pub fn read_bytes(
         }
         format = Format::Csv;
     }
-    if options.encoding.is_none() && decode::looks_binary(&bytes) {
+    if options.encoding.is_none()
+        && decode::utf32_bom(&bytes).is_none()
+        && decode::looks_binary(&bytes)
+    {
+        if let Some(utf16) = decode::looks_utf16(&bytes) {
+            // A phrase file all the same, walked or named: say how to read it rather than skip it.
+            let label = if utf16 == UTF_16BE {
+                "utf-16be"
+            } else {
+                "utf-16le"
+            };
+            return Err(Error::file(
+                name,
+                format!("看起来是没有 BOM 的 {} 文本，无法自动识别", utf16.name()),
+                Some(format!(
+                    "加上 --encoding {label} 再检查；或在记事本中另存为 UTF-8（带 BOM 的 UTF-16 能自动识别）"
+                )),
+            ));
+        }
         if !explicit {
             return Ok(Loaded::Skipped(SkipReason::Binary));
         }
@@ -248,7 +291,11 @@ pub fn read_bytes(
             ),
         ));
     }
-    let (text, enc) = decode::decode(&name, bytes, options.encoding)?;
+    let decode::Decoded {
+        text,
+        encoding: enc,
+        damage,
+    } = decode::decode(&name, bytes, options.encoding)?;
     match skip_by_content(&text, format) {
         Some(reason) if !explicit => return Ok(Loaded::Skipped(reason)),
         // Named on the command line: say why it is not checked. (Markdown with code blocks is
@@ -271,7 +318,13 @@ pub fn read_bytes(
     }
     let source = Arc::new(SourceFile::new(name, text).with_encoding(enc));
     match parse(source, format) {
-        Ok(doc) => Ok(Loaded::Document(doc)),
+        Ok(mut doc) => {
+            if let Some(damage) = damage {
+                let e = damage.error(&doc.source, enc.name());
+                doc.problems.insert(0, e);
+            }
+            Ok(Loaded::Document(doc))
+        }
         Err(e) if !explicit && e.kind == crate::error::Kind::NoPhraseColumn => {
             Ok(Loaded::Skipped(SkipReason::NoPhraseColumn))
         }
@@ -300,7 +353,7 @@ fn skip_by_content(text: &str, format: Format) -> Option<SkipReason> {
 /// Decodes a file's bytes: UTF-8, with or without a BOM (the BOM is not part of the text), UTF-16
 /// with a BOM, or GBK and other legacy encodings detected from the bytes.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Error> {
-    decode::decode(name, bytes, None).map(|(text, _)| text)
+    decode::decode(name, bytes, None).map(|d| d.text)
 }
 
 /// Displays a path the way users typed it, with `/` separators.
@@ -322,10 +375,7 @@ pub fn read(
 ) -> Result<Loaded, Error> {
     let (name, bytes, format, explicit) = match input {
         Input::Stdin => {
-            let bytes = stdin().map_err(|source| Error::Io {
-                path: "<stdin>".into(),
-                source,
-            })?;
+            let bytes = stdin().map_err(stdin_error)?;
             let format = options.format.unwrap_or(Format::Txt);
             ("<stdin>".to_string(), bytes, format, true)
         }
@@ -343,6 +393,22 @@ pub fn read(
         }
     };
     read_bytes(name, bytes, format, options, explicit)
+}
+
+/// Standard input could not be read. A closed standard input (the binary reports it as
+/// `NotConnected`) is never taken for an empty file: that would be a clean result for nothing.
+pub fn stdin_error(source: std::io::Error) -> Error {
+    if source.kind() == std::io::ErrorKind::NotConnected {
+        return Error::file(
+            "<stdin>",
+            "标准输入已关闭，没有可读的内容",
+            Some("用 - 时要把话术传给 huashu，如 huashu check - < 话术.txt，或 cat 话术.txt | huashu check -".to_string()),
+        );
+    }
+    Error::Io {
+        path: "<stdin>".into(),
+        source,
+    }
 }
 
 /// Drafts a reader collected, stored against the text they point into.

@@ -115,14 +115,14 @@ pub fn attach_comments(text: &str, phrases: &mut Phrases, style: CommentStyle) -
     let mut starts: Vec<(usize, usize)> = (0..phrases.len())
         .map(|i| {
             let at = phrases.get(text, i).start().min(text.len());
-            (text[..at].rfind('\n').map_or(0, |n| n + 1), i)
+            (crate::text::source::line_start(text, at), i)
         })
         .collect();
     starts.sort();
     let mut pending: Vec<Allow> = Vec::new();
     let mut orphans = Vec::new();
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for line in crate::text::source::lines_inclusive(text) {
         let start = offset;
         offset += line.len();
         let content = line.trim_end_matches(['\n', '\r']);

@@ -26,24 +26,34 @@ pub const HEADER_ROWS: usize = 10;
 pub const UNGROUPED: &str = "未分组";
 
 /// Which columns of a table hold what (0-based).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Columns {
-    pub text: usize,
+    /// Every phrase column, left to right (never empty). A header may name two (`快捷短语` and
+    /// `回复内容`, or the same name twice): both are read, so no phrase goes unchecked.
+    pub text: Vec<usize>,
     pub code: Option<usize>,
     pub group: Option<usize>,
 }
 
+fn matches(h: &str, names: &[&str]) -> bool {
+    let h = crate::text::normalize::normalize_str(h.trim().trim_start_matches('\u{feff}'));
+    names.iter().any(|n| h == *n)
+}
+
 fn find(header: &[&str], names: &[&str]) -> Option<usize> {
-    header.iter().position(|h| {
-        let h = crate::text::normalize::normalize_str(h.trim().trim_start_matches('\u{feff}'));
-        names.iter().any(|n| h == *n)
-    })
+    header.iter().position(|h| matches(h, names))
 }
 
 /// The columns of a header row, when it has a phrase column.
 pub fn columns(header: &[&str]) -> Option<Columns> {
+    let text: Vec<usize> = (0..header.len())
+        .filter(|&i| matches(header[i], TEXT))
+        .collect();
+    if text.is_empty() {
+        return None;
+    }
     Some(Columns {
-        text: find(header, TEXT)?,
+        text,
         code: find(header, CODE),
         group: find(header, GROUP),
     })
@@ -198,6 +208,14 @@ fn reference(chars: &[char]) -> Option<(char, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_phrase_column_is_found() {
+        let c = columns(&["编码", "快捷短语", "分组", "回复内容", "快捷短语"]).unwrap();
+        assert_eq!(c.text, [1, 3, 4]);
+        assert_eq!((c.code, c.group), (Some(0), Some(2)));
+        assert_eq!(columns(&["编码", "分组"]), None);
+    }
 
     #[test]
     fn nested_groups_take_the_innermost_scene() {

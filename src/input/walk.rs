@@ -42,6 +42,8 @@ pub enum SkipReason {
     NotPhrasebook,
     /// A symbolic link to a directory (not followed, so a walk cannot loop).
     LinkedDirectory,
+    /// A FIFO, socket or device: reading it could block forever.
+    NotRegular,
 }
 
 impl SkipReason {
@@ -56,6 +58,7 @@ impl SkipReason {
             SkipReason::NoPhraseColumn => "表格里没有话术列",
             SkipReason::NotPhrasebook => "YAML/JSON 里没有 groups",
             SkipReason::LinkedDirectory => "指向目录的符号链接（不跟随）",
+            SkipReason::NotRegular => "管道、设备等不是普通文件",
         }
     }
 
@@ -70,6 +73,7 @@ impl SkipReason {
             SkipReason::NoPhraseColumn => "no-phrase-column",
             SkipReason::NotPhrasebook => "not-phrasebook",
             SkipReason::LinkedDirectory => "linked-directory",
+            SkipReason::NotRegular => "not-regular-file",
         }
     }
 }
@@ -126,7 +130,7 @@ fn is_document_name(name: &str) -> bool {
 /// Whether Markdown text reads as documentation rather than a phrase library: it holds a fenced
 /// code block, or inline code (three spans or more). Quick replies never carry code.
 pub fn is_documentation(text: &str) -> bool {
-    text.lines().any(|l| {
+    crate::text::source::lines(text).any(|l| {
         let t = l.trim_start();
         t.starts_with("```") || t.starts_with("~~~")
     }) || text.matches('`').count() >= 6
@@ -239,7 +243,13 @@ fn walk_dir(root: &Path, out: &mut Walked) {
                     continue;
                 }
                 Ok(m) if m.is_file() => {}
-                Ok(_) => continue,
+                Ok(_) => {
+                    out.skipped.push(Skipped {
+                        path: display_path(p),
+                        reason: SkipReason::NotRegular,
+                    });
+                    continue;
+                }
                 Err(source) => {
                     out.errors.push(Error::Io {
                         path: display_path(p),
@@ -249,6 +259,11 @@ fn walk_dir(root: &Path, out: &mut Walked) {
                 }
             }
         } else if !file_type.is_file() {
+            // A FIFO or device would block or never end: counted, never opened.
+            out.skipped.push(Skipped {
+                path: display_path(p),
+                reason: SkipReason::NotRegular,
+            });
             continue;
         }
         let name = entry.file_name().to_string_lossy();

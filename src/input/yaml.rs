@@ -15,7 +15,6 @@ use std::sync::Arc;
 #[serde(deny_unknown_fields)]
 struct Book {
     #[serde(default)]
-    #[allow(dead_code)]
     shop: Option<String>,
     #[serde(default)]
     groups: Vec<Group>,
@@ -85,9 +84,24 @@ impl<'de> Deserialize<'de> for Entry {
     }
 }
 
+/// Parser limits sized for phrase libraries and rule packs rather than config files: serde-saphyr's
+/// defaults (250,000 nodes, 1,000,000 events, 64 MiB of text) reject a legitimate 50,000-phrase book
+/// or a 9,000-rule pack. These fit a library of well over a million phrases. Aliases stay strictly
+/// bounded (a phrase library has little use for them), so an alias bomb still stops at once.
+pub fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 20_000_000;
+    budget.max_events = 40_000_000;
+    budget.max_total_scalar_bytes = 1 << 30;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = 100_000;
+    options
+}
+
 /// Whether a YAML text is a rule pack (a top-level `rules:` key) rather than a phrasebook.
 pub fn is_rule_pack(text: &str) -> bool {
-    text.lines().any(|l| l.starts_with("rules:"))
+    crate::text::source::lines(text).any(|l| l.starts_with("rules:"))
 }
 
 /// A `.json` phrasebook: the same structure, but it must be valid JSON. YAML would accept what JSON
@@ -110,8 +124,11 @@ pub fn parse(src: &Arc<SourceFile>, out: &mut Phrases) -> Result<(), LocatedErro
     if src.text.trim().is_empty() {
         return Ok(());
     }
-    let book: Book =
-        serde_saphyr::from_str(&src.text).map_err(|e| from_yaml_error(src, &e, "话术库"))?;
+    let book: Book = serde_saphyr::from_str_with_options(&src.text, options())
+        .map_err(|e| from_yaml_error(src, &e, "话术库"))?;
+    if let Some(shop) = &book.shop {
+        out.set_shop(shop);
+    }
     for group in book.groups {
         let scene = match &group.scene {
             None => Scene::infer(&group.name),

@@ -86,5 +86,10 @@ pub fn test_pack(pack: &Pack) -> (usize, Vec<LocatedError>) {
         checked += rule.examples.bad.len() + rule.examples.good.len();
         failures.extend(example_failures(&pack.source, rule));
     }
+    checked += pack.facts.iter().map(|f| f.examples.len()).sum::<usize>();
+    failures.extend(crate::engine::pack::library::fact_failures(
+        &pack.source,
+        &pack.facts,
+    ));
     (checked, failures)
 }

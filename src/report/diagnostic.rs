@@ -18,10 +18,15 @@ pub struct Diagnostic {
     pub rule: Arc<str>,
     pub severity: Level,
     pub path: Arc<str>,
-    /// 1-based; columns count characters; `end_column` is exclusive.
+    /// 1-based; columns count characters; `end_column` is exclusive. 0 (`null` in JSON) for a
+    /// finding about a whole file (a library without a reply for a stage).
+    #[serde(serialize_with = "serialize_position")]
     pub line: usize,
+    #[serde(serialize_with = "serialize_position")]
     pub column: usize,
+    #[serde(serialize_with = "serialize_position")]
     pub end_line: usize,
+    #[serde(serialize_with = "serialize_position")]
     pub end_column: usize,
     pub message: Arc<str>,
     pub matched: String,
@@ -51,6 +56,10 @@ pub struct Diagnostic {
     /// promises otherwise).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// What a baseline records instead of the phrase's text, for findings about more than one
+    /// phrase (a duplicate is keyed by the text all its copies share, whichever copy is reported).
+    #[serde(skip)]
+    pub key: Option<Arc<str>>,
     /// Byte range of the match in the decoded source.
     #[serde(skip)]
     pub span: Range<usize>,
@@ -106,6 +115,20 @@ impl Related {
     }
 }
 
+fn serialize_position<S: serde::Serializer>(n: &usize, s: S) -> Result<S::Ok, S::Error> {
+    match n {
+        0 => s.serialize_none(),
+        n => s.serialize_u64(*n as u64),
+    }
+}
+
+impl Related {
+    /// Whether the place can be shown as a snippet (its file is still in memory).
+    pub fn has_snippet(&self) -> bool {
+        !self.source.text.is_empty() && self.span.end <= self.source.text.len()
+    }
+}
+
 impl Diagnostic {
     /// Whether `huashu check --fix` would apply this finding's fix: the rule has a safe fix or a
     /// removal, the file is a text file huashu writes back (not a workbook, not standard input), and
@@ -127,6 +150,11 @@ impl Diagnostic {
         }
     }
 
+    /// Whether the finding is about a whole file, with no line (see [`Diagnostic::line`]).
+    pub fn is_file_level(&self) -> bool {
+        self.line == 0
+    }
+
     /// A workbook finding's sheet and cell as Excel writes them, e.g. `默认表单!B12`.
     pub fn cell_ref(&self) -> Option<String> {
         Some(format!(
@@ -139,6 +167,9 @@ impl Diagnostic {
     /// Where the finding is, as people read it: `path:line:column`, or for a workbook
     /// `path 默认表单!B12` and the column within the cell.
     pub fn place(&self) -> String {
+        if self.is_file_level() {
+            return self.path.to_string();
+        }
         match self.cell_ref() {
             Some(cell) => format!("{} {cell} 第 {} 个字符", self.path, self.column),
             None => format!("{}:{}:{}", self.path, self.line, self.column),
@@ -230,6 +261,7 @@ pub fn place(
             sheet: cell.map(|c| c.sheet.clone()),
             cell: cell.map(|c| c.reference()),
             related: Vec::new(),
+            key: None,
             span,
             source: source.clone(),
         });

@@ -31,17 +31,18 @@ fn command(l: Level) -> &'static str {
 }
 
 fn annotation(d: &Diagnostic) -> String {
-    let mut props = vec![
-        format!("file={}", escape_property(&d.path)),
-        format!("line={}", d.line),
-    ];
-    if d.line == d.end_line {
-        props.push(format!("col={}", d.column));
-    }
-    props.push(format!("endLine={}", d.end_line));
-    if d.line == d.end_line {
-        // An empty match (an insertion point) still names its column.
-        props.push(format!("endColumn={}", (d.end_column - 1).max(d.column)));
+    let mut props = vec![format!("file={}", escape_property(&d.path))];
+    // A finding about a whole file is an annotation on the file, without a line.
+    if !d.is_file_level() {
+        props.push(format!("line={}", d.line));
+        if d.line == d.end_line {
+            props.push(format!("col={}", d.column));
+        }
+        props.push(format!("endLine={}", d.end_line));
+        if d.line == d.end_line {
+            // An empty match (an insertion point) still names its column.
+            props.push(format!("endColumn={}", (d.end_column - 1).max(d.column)));
+        }
     }
     props.push(format!(
         "title={}",

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! {"version": 1, "diagnostics": [...], "errors": [...], "skipped": [...], "empty": [...],
-//!  "statistics": [...] (with --statistics), "summary": {...}}
+//!  "statistics": [...] (with --statistics), "library": {...} (with --summary), "summary": {...}}
 //! ```
 //!
 //! `errors` lists the files that could not be checked (path, line and column where known, message);
@@ -94,6 +94,9 @@ impl Writer for Json<'_> {
         if let Some(stats) = end.statistics {
             self.field("statistics", &stats)?;
         }
+        if let Some(library) = end.library {
+            self.field("library", library)?;
+        }
         self.field("summary", &end.summary)?;
         self.out.write_all(b"\n}\n")?;
         self.out.flush()
@@ -119,6 +122,7 @@ mod tests {
                 skipped: &[],
                 empty: &[],
                 statistics: None,
+                library: None,
             })
             .unwrap();
         }
@@ -134,6 +138,7 @@ mod tests {
                 skipped: &[],
                 empty: &[],
                 statistics: None,
+                library: None,
             })
             .unwrap();
         let doc: serde_json::Value = serde_json::from_slice(&empty).unwrap();

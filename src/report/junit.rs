@@ -55,13 +55,23 @@ fn body(d: &Diagnostic) -> String {
 }
 
 fn testcase(out: &mut String, d: &Diagnostic) {
-    out.push_str(&format!(
-        "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\" time=\"0\">\n",
-        escape(&format!("{} {}:{}", d.rule, d.line, d.column)),
-        escape(&d.path),
-        escape(&d.path),
-        d.line
-    ));
+    if d.is_file_level() {
+        // About the whole file: named by the rule and what it is about, no line.
+        out.push_str(&format!(
+            "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" time=\"0\">\n",
+            escape(&format!("{} {}", d.rule, d.matched)),
+            escape(&d.path),
+            escape(&d.path),
+        ));
+    } else {
+        out.push_str(&format!(
+            "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\" time=\"0\">\n",
+            escape(&format!("{} {}:{}", d.rule, d.line, d.column)),
+            escape(&d.path),
+            escape(&d.path),
+            d.line
+        ));
+    }
     out.push_str(&format!(
         "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
         escape(&d.message),

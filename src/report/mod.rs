@@ -8,8 +8,10 @@
 pub mod catalog;
 pub mod diagnostic;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
+pub mod library;
 pub mod pretty;
 pub mod sarif;
 pub mod statistics;
@@ -30,6 +32,7 @@ pub enum OutputFormat {
     Sarif,
     Github,
     Junit,
+    Html,
 }
 
 /// A report format: findings one at a time, then the end of the run.
@@ -38,12 +41,15 @@ pub trait Writer {
     fn finish(&mut self, end: &End) -> io::Result<()>;
 }
 
-/// What a writer needs besides the output: colours, `--statistics`, the rules that run (SARIF
-/// describes them).
+/// What a writer needs besides the output: colours, `--statistics`, the rules that run (SARIF and
+/// HTML describe them), the packs in use (HTML names them).
 pub struct Options {
     pub color: bool,
     pub statistics: bool,
+    /// `--summary`: the library overview (pretty: instead of each finding).
+    pub summary: bool,
     pub rules: Vec<Rule>,
+    pub packs: Vec<String>,
 }
 
 /// The writer of a format.
@@ -53,13 +59,20 @@ pub fn writer<'a>(
     options: Options,
 ) -> Box<dyn Writer + 'a> {
     match format {
-        OutputFormat::Pretty => {
-            Box::new(pretty::Pretty::new(out, options.color, options.statistics))
-        }
+        OutputFormat::Pretty => Box::new(pretty::Pretty::new(
+            out,
+            options.color,
+            options.statistics || options.summary,
+        )),
         OutputFormat::Json => Box::new(json::Json::new(out)),
         OutputFormat::Sarif => Box::new(sarif::Sarif::new(out, options.rules)),
         OutputFormat::Github => Box::new(github::Github::new(out)),
         OutputFormat::Junit => Box::new(junit::Junit::new(out)),
+        OutputFormat::Html => Box::new(html::Html::new(
+            out,
+            options.rules,
+            html::PageInfo::now(options.packs),
+        )),
     }
 }
 
@@ -140,6 +153,8 @@ pub struct End<'a> {
     pub empty: &'a [String],
     /// Findings per rule, when `--statistics` asks for them.
     pub statistics: Option<&'a [Statistic]>,
+    /// The library overview, when `--summary` asks for it.
+    pub library: Option<&'a library::Overview>,
 }
 
 impl End<'_> {
@@ -216,6 +231,7 @@ pub(crate) fn sample(text: &str, span: std::ops::Range<usize>) -> Diagnostic {
         sheet: None,
         cell: None,
         related: Vec::new(),
+        key: None,
         span,
         source,
     }
@@ -232,6 +248,7 @@ mod tests {
             skipped,
             empty,
             statistics: None,
+            library: None,
         }
     }
 

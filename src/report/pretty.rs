@@ -19,7 +19,12 @@ impl fmt::Debug for Finding<'_> {
 
 impl fmt::Display for Finding<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.message)
+        f.write_str(&self.0.message)?;
+        if self.0.is_file_level() {
+            // No snippet names the file: the message does.
+            write!(f, "（{}）", self.0.path)?;
+        }
+        Ok(())
     }
 }
 
@@ -69,11 +74,14 @@ impl miette::Diagnostic for Finding<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&*self.0.source)
+        (!self.0.is_file_level()).then_some(&*self.0.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let d = self.0;
+        if d.is_file_level() {
+            return None;
+        }
         let label = format!("{}：“{}”", d.severity.label(), d.matched);
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(Some(label), d.span.start..d.span.end),
@@ -113,11 +121,17 @@ impl miette::Diagnostic for Place<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&*self.0.source)
+        // A place in a file no longer in memory (a large library) is named, not shown.
+        self.0
+            .has_snippet()
+            .then_some(&*self.0.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let r = self.0;
+        if !r.has_snippet() {
+            return None;
+        }
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(Some(r.message.clone()), r.span.start..r.span.end),
         )))
@@ -149,6 +163,16 @@ pub fn render(d: &Diagnostic, handler: &GraphicalReportHandler) -> String {
     let mut out = String::new();
     let finding = Finding(d, d.related.iter().map(Place).collect());
     let _ = handler.render_report(&mut out, &finding);
+    if !d.related.is_empty() {
+        // miette heads each related place with an English "Advice: "; a shop owner reads Chinese.
+        out = out
+            .split_inclusive('\n')
+            .map(|line| match line.strip_prefix("Advice: ") {
+                Some(rest) => format!("另见：{rest}"),
+                None => line.to_string(),
+            })
+            .collect();
+    }
     out.push('\n');
     out
 }
@@ -157,7 +181,7 @@ pub fn render(d: &Diagnostic, handler: &GraphicalReportHandler) -> String {
 pub struct Pretty<'a> {
     out: Box<dyn Write + 'a>,
     handler: GraphicalReportHandler,
-    /// `--statistics`: the table at the end instead of each finding.
+    /// `--statistics` or `--summary`: tables at the end instead of each finding.
     statistics: bool,
 }
 
@@ -180,6 +204,10 @@ impl Writer for Pretty<'_> {
     }
 
     fn finish(&mut self, end: &End) -> io::Result<()> {
+        if let Some(library) = end.library {
+            self.out
+                .write_all(crate::report::library::render(library).as_bytes())?;
+        }
         if let Some(stats) = end.statistics {
             self.out
                 .write_all(crate::report::statistics::table(stats).as_bytes())?;

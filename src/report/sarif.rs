@@ -177,7 +177,9 @@ struct Region<'a> {
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation<'a> {
     artifact_location: ArtifactLocation,
-    region: Region<'a>,
+    /// None for a finding about a whole file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     context_region: Option<Region<'a>>,
 }
@@ -292,10 +294,13 @@ const MAX_CONTEXT_CHARS: usize = 500;
 /// The whole lines holding the finding, so viewers without the repository still show the phrase.
 fn context_region(d: &Diagnostic) -> Option<Region<'_>> {
     let text = &d.source.text;
-    let start = text.get(..d.span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let start = text
+        .get(..d.span.start)?
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
     let end = text
         .get(d.span.end..)?
-        .find('\n')
+        .find(['\n', '\r'])
         .map_or(text.len(), |i| d.span.end + i);
     let lines = text[start..end].trim_end_matches('\r');
     if lines.chars().count() > MAX_CONTEXT_CHARS {
@@ -315,13 +320,17 @@ fn related_location(i: usize, r: &Related) -> RelatedLocation<'_> {
         id: i + 1,
         physical_location: PhysicalLocation {
             artifact_location: artifact_location(&r.path),
-            region: Region {
+            region: Some(Region {
                 start_line: r.line,
                 start_column: Some(r.column),
                 end_line: r.end_line,
                 end_column: Some(r.end_column),
-                snippet: r.source.text.get(r.span.clone()).map(|text| Text { text }),
-            },
+                snippet: r
+                    .has_snippet()
+                    .then(|| r.source.text.get(r.span.clone()))
+                    .flatten()
+                    .map(|text| Text { text }),
+            }),
             context_region: None,
         },
         message: Text { text: &r.message },
@@ -346,8 +355,8 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult<'_> {
         locations: [Location {
             physical_location: PhysicalLocation {
                 artifact_location: artifact_location(&d.path),
-                region,
-                context_region: context_region(d),
+                region: (!d.is_file_level()).then_some(region),
+                context_region: (!d.is_file_level()).then(|| context_region(d)).flatten(),
             },
         }],
         related_locations: d
@@ -356,7 +365,10 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> SarifResult<'_> {
             .enumerate()
             .map(|(i, r)| related_location(i, r))
             .collect(),
-        fixes: fix(d, region).map(|f| [f]),
+        fixes: (!d.is_file_level())
+            .then(|| fix(d, region))
+            .flatten()
+            .map(|f| [f]),
         properties: ResultProperties {
             matched: &d.matched,
             phrase: crate::report::diagnostic::shown_phrase(&d.phrase),

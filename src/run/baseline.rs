@@ -93,7 +93,12 @@ fn key(dir: &Path, d: &Diagnostic) -> Key {
     (
         path_key(dir, &d.path),
         d.rule.to_string(),
-        phrase_key(&d.phrase),
+        // A finding about several phrases says what it is keyed by (a copy by the text all copies
+        // share), so that whichever of them is reported, the key is the same.
+        match &d.key {
+            Some(k) => phrase_key(k),
+            None => phrase_key(&d.phrase),
+        },
     )
 }
 

@@ -15,6 +15,7 @@ use crate::report::statistics::Tally;
 use crate::report::{self as output, End, Failure, OutputFormat, Summary, Writer};
 use crate::run::baseline::Baseline;
 use crate::run::fix;
+use crate::run::library::{LibraryRun, Seen};
 use crate::run::pool::{self, Pool, Ticket};
 use crate::run::setup::{ProfileLinter, Setup};
 use crate::run::{ConfigChoice, Io, emit};
@@ -34,8 +35,13 @@ pub struct CheckArgs {
     pub fix: bool,
     pub diff: bool,
     pub statistics: bool,
+    /// `--summary`: the library overview.
+    pub summary: bool,
     pub input_format: Option<crate::input::Format>,
     pub encoding: Option<String>,
+    /// `-o/--output FILE`: the report goes to this file, written whole or not at all, instead of
+    /// standard output.
+    pub output: Option<PathBuf>,
 }
 
 /// Files read ahead of the one being written, at most, per worker: enough to keep every core busy
@@ -50,13 +56,14 @@ const SEGMENT: usize = 16_384;
 /// Work for the pool: read (and fix, and lint a small document) one input, or lint part of a large
 /// document.
 enum Job<'a> {
-    Read(&'a Input, Option<Arc<[u8]>>),
+    Read(&'a Input, Option<Result<Arc<[u8]>, Arc<std::io::Error>>>),
     Lint(Arc<Document>, Arc<ProfileLinter>, std::ops::Range<usize>),
 }
 
 enum Done {
     Read(Worked),
-    Lint(Vec<Diagnostic>),
+    /// The findings on the phrases, and what the library checks need of them (when they run).
+    Lint(Vec<Diagnostic>, Option<Vec<Seen>>),
 }
 
 /// What a worker made of one input.
@@ -71,6 +78,8 @@ struct Checked {
     linter: Arc<ProfileLinter>,
     /// The findings, when the worker linted the whole document (small documents).
     diagnostics: Option<Vec<Diagnostic>>,
+    /// Likewise, what the library checks need of each phrase (when they run).
+    seen: Option<Vec<Seen>>,
     /// What `--fix` did or left alone, for stderr.
     notes: Vec<String>,
     /// Edits written by `--fix`.
@@ -79,8 +88,43 @@ struct Checked {
     write_error: Option<Error>,
 }
 
-/// `huashu check`.
+/// `huashu check`: the report on standard output, or with `--output` in a file.
 pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Error> {
+    let Some(path) = args.output.clone() else {
+        return check(args, config, io);
+    };
+    // The report is kept until the run ends, then replaces the file in one step: an interrupted or
+    // failed run never leaves half a report where the last whole one was.
+    let mut report = Vec::new();
+    let code = {
+        let mut to_file = Io {
+            out: &mut report,
+            err: &mut *io.err,
+            stdin: &mut *io.stdin,
+            color: false,
+        };
+        check(args, config, &mut to_file)?
+    };
+    fix::write_atomic(&path, &report).map_err(|source| Error::Write {
+        path: input::display_path(&path),
+        source,
+    })?;
+    let _ = writeln!(io.err, "报告已写入 {}", input::display_path(&path));
+    Ok(code)
+}
+
+/// Whether `path` is the file `output` names (compared only when the names match, so a walk of many
+/// files does not resolve each one).
+fn is_output(output: Option<&std::path::Path>, path: &std::path::Path) -> bool {
+    let Some(output) = output else { return false };
+    output.file_name() == path.file_name()
+        && match (std::fs::canonicalize(output), std::fs::canonicalize(path)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+}
+
+fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Error> {
     let CheckArgs {
         paths,
         format,
@@ -91,15 +135,21 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         fix,
         diff,
         statistics,
+        summary,
         input_format,
         encoding,
+        output,
     } = args;
 
-    if statistics && !matches!(format, OutputFormat::Pretty | OutputFormat::Json) {
-        return Err(crate::Error::usage(
-            "--statistics 只能与 --format pretty 或 --format json 一起使用",
-            Some("SARIF、GitHub 和 JUnit 格式需要逐条结果，请去掉 --statistics".to_string()),
-        ));
+    for (on, flag) in [(statistics, "--statistics"), (summary, "--summary")] {
+        if on && !matches!(format, OutputFormat::Pretty | OutputFormat::Json) {
+            return Err(crate::Error::usage(
+                format!("{flag} 只能与 --format pretty 或 --format json 一起使用"),
+                Some(format!(
+                    "SARIF、GitHub 和 JUnit 格式需要逐条结果，请去掉 {flag}"
+                )),
+            ));
+        }
     }
     let options = ReadOptions {
         format: input_format,
@@ -110,13 +160,26 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     };
     let mut setup = Setup::new(config.load()?, &selection, max_warnings)?;
     setup.read_options = options;
+    // The HTML report shows the library overview at its top whenever the library checks run.
+    let overview_wanted = summary
+        || (format == OutputFormat::Html
+            && setup
+                .reported_rules()
+                .iter()
+                .any(|r| r.kind.library().is_some()));
+    setup.activate_library(overview_wanted);
     let baseline = baseline.as_deref().map(Baseline::load).transpose()?;
-    let walked = input::walk(&paths, &setup.read_options);
+    let mut walked = input::walk(&paths, &setup.read_options);
+    // The report of an earlier run with the same --output is not part of the library.
+    let report = |p: &std::path::Path| is_output(output.as_deref(), p);
+    walked
+        .skipped
+        .retain(|s| !report(std::path::Path::new(&s.path)));
     let mut inputs: Vec<Input> = walked
         .inputs
         .into_iter()
         .filter(|i| match i {
-            Input::File { path, .. } => !setup.excluded(path),
+            Input::File { path, .. } => !setup.excluded(path) && !report(path),
             Input::Stdin => true,
         })
         .collect();
@@ -125,9 +188,23 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         Input::File { path, .. } => input::display_path(path),
         Input::Stdin => "<stdin>".to_string(),
     });
+    // About 40 bytes a phrase: sizes the library's near-duplicate buckets.
+    let expected: u64 = inputs
+        .iter()
+        .map(|i| match i {
+            Input::File { path, .. } => std::fs::metadata(path).map_or(0, |m| m.len()),
+            Input::Stdin => 0,
+        })
+        .sum();
+    let library = setup
+        .library
+        .active
+        .then(|| LibraryRun::new(&setup.library, (expected / 40) as usize));
     let mut run = Run {
         setup: &setup,
+        library,
         failures: Vec::new(),
+        partial: 0,
         skipped: walked.skipped,
         empty: Vec::new(),
         summary: Summary::default(),
@@ -143,8 +220,24 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     if diff {
         return diff_run(&setup, &inputs, &mut run, io);
     }
-    let rules = if format == OutputFormat::Sarif {
-        setup.reported_rules()
+    let reported = setup.reported_rules();
+    // The packs the report names: those with a rule that runs, built-in ones by name.
+    let packs = setup
+        .packs
+        .iter()
+        .filter(|(name, _)| reported.iter().any(|r| &r.pack == name))
+        .map(|(name, origin)| {
+            if crate::engine::builtin::text(name).is_some()
+                && *origin == format!("rules/{name}.yaml")
+            {
+                name.clone()
+            } else {
+                format!("{name}（{origin}）")
+            }
+        })
+        .collect();
+    let rules = if matches!(format, OutputFormat::Sarif | OutputFormat::Html) {
+        reported
     } else {
         Vec::new()
     };
@@ -158,7 +251,9 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
             output::Options {
                 color: io.color,
                 statistics,
+                summary,
                 rules,
+                packs,
             },
         ))
     };
@@ -166,10 +261,21 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         .map(|n| n.get())
         .unwrap_or(1);
     let work = |job: Job| match job {
-        Job::Read(input, stdin) => Done::Read(work_one(&setup, input, stdin.as_deref(), fix)),
-        Job::Lint(document, linter, range) => {
-            Done::Lint(setup.lint_range(&document, &linter, range))
-        }
+        Job::Read(input, stdin) => Done::Read(match stdin {
+            Some(Err(e)) => Worked::Failed(input::stdin_error(std::io::Error::new(
+                e.kind(),
+                e.to_string(),
+            ))),
+            Some(Ok(bytes)) => work_one(&setup, input, Some(&bytes), fix),
+            None => work_one(&setup, input, None, fix),
+        }),
+        Job::Lint(document, linter, range) => Done::Lint(
+            setup.lint_range(&document, &linter, range.clone()),
+            setup
+                .library
+                .active
+                .then(|| setup.library.seen(&document, range)),
+        ),
     };
     let written = pool::with_pool(threads, &work, |pool| {
         let mut ahead: std::collections::VecDeque<(usize, u64, Ticket)> = Default::default();
@@ -187,9 +293,10 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
                 {
                     break;
                 }
-                // Standard input is read here, by the one thread that may.
-                let stdin: Option<Arc<[u8]>> = match inputs[next] {
-                    Input::Stdin => Some(Arc::from((io.stdin)().unwrap_or_default())),
+                // Standard input is read here, by the one thread that may. Failing to read it (it is
+                // closed) fails that input; it is never taken for an empty file.
+                let stdin = match inputs[next] {
+                    Input::Stdin => Some((io.stdin)().map(Arc::from).map_err(Arc::new)),
                     Input::File { .. } => None,
                 };
                 ahead.push_back((next, size, pool.submit(Job::Read(&inputs[next], stdin))));
@@ -211,10 +318,33 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
             )?;
         }
     });
-    let stats = statistics.then(|| run.tally.statistics());
+    // What only the whole library tells, before the report ends.
+    let written = written.and_then(|()| {
+        let Some(library) = run.library.as_mut() else {
+            return Ok(());
+        };
+        for d in library.finish(&setup.library) {
+            run.emit(d, writer.as_deref_mut())?;
+        }
+        Ok(())
+    });
+    let overview = if overview_wanted {
+        run.library.as_ref().map(|l| l.overview(&setup.library))
+    } else {
+        None
+    };
+    let stats = statistics.then(|| {
+        let mut stats = run.tally.statistics();
+        for s in &mut stats {
+            if let Some(m) = setup.rule_message(&s.rule) {
+                s.message = m;
+            }
+        }
+        stats
+    });
     let failures: Vec<Failure> = run.failures.iter().map(Failure::of).collect();
     let mut summary = run.summary;
-    summary.failed = failures.len();
+    summary.failed = failures.len() - run.partial;
     summary.skipped = run.skipped.len();
     summary.empty = run.empty.len();
     let written = written.and_then(|()| match writer.as_mut() {
@@ -224,6 +354,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
             skipped: &run.skipped,
             empty: &run.empty,
             statistics: stats.as_deref(),
+            library: overview.as_ref(),
         }),
         None => Ok(()),
     });
@@ -234,12 +365,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             return Ok(summary.exit_code(setup.max_warnings));
         }
-        Err(e) => {
-            return Err(Error::Write {
-                path: "<标准输出>".to_string(),
-                source: e,
-            });
-        }
+        Err(e) => return Err(crate::run::output_error(&e)),
     }
     let (edits, files) = run.fixed;
     if edits > 0 {
@@ -318,12 +444,15 @@ fn work_one(setup: &Setup, input: &Input, stdin: Option<&[u8]>, fix: bool) -> Wo
         }
     }
     let linter = setup.profile_linter(&setup.profile_of(input));
-    let diagnostics = (document.len() <= SEGMENT)
-        .then(|| setup.lint_range(&document, &linter, 0..document.len()));
+    let small = document.len() <= SEGMENT;
+    let diagnostics = small.then(|| setup.lint_range(&document, &linter, 0..document.len()));
+    let seen =
+        (small && setup.library.active).then(|| setup.library.seen(&document, 0..document.len()));
     Worked::Checked(Box::new(Checked {
         document,
         linter,
         diagnostics,
+        seen,
         notes,
         fixed,
         write_error,
@@ -338,6 +467,10 @@ fn apply_fix(
     document: &Document,
     notes: &mut Vec<String>,
 ) -> Result<Option<(Document, usize)>, Error> {
+    if !document.problems.is_empty() {
+        notes.push(damaged_note(document));
+        return Ok(None);
+    }
     let f = fix::plan(setup, input, document);
     notes.extend(skipped_notes(&f));
     if !f.changed() {
@@ -373,6 +506,15 @@ fn apply_fix(
     Ok(Some((next, f.fixed)))
 }
 
+/// Why a file read around damage is not fixed: writing it back would write the reader's stand-ins
+/// (U+FFFD for damaged bytes) over what the file holds.
+fn damaged_note(document: &Document) -> String {
+    format!(
+        "{}：文件有损坏或格式问题（见错误信息），没有自动修复；改正后再运行 --fix",
+        document.source.name
+    )
+}
+
 fn skipped_notes(f: &fix::FileFix) -> Vec<String> {
     f.skipped
         .iter()
@@ -383,7 +525,11 @@ fn skipped_notes(f: &fix::FileFix) -> Vec<String> {
 /// The state of a run as its files go by.
 struct Run<'a> {
     setup: &'a Setup,
+    /// The library checks, when they run.
+    library: Option<LibraryRun>,
     failures: Vec<Error>,
+    /// Failures that are problems inside a file that was checked all the same.
+    partial: usize,
     skipped: Vec<Skipped>,
     empty: Vec<String>,
     summary: Summary,
@@ -430,9 +576,10 @@ impl Run<'_> {
             Worked::Checked(c) => c,
         };
         let Checked {
-            document,
+            mut document,
             linter,
             diagnostics,
+            seen,
             notes,
             fixed,
             write_error,
@@ -442,6 +589,11 @@ impl Run<'_> {
         }
         if let Some(e) = write_error {
             self.fail(e, err);
+        }
+        // Read around: the rest of the file is checked below, and the run fails.
+        for problem in std::mem::take(&mut document.problems) {
+            self.partial += 1;
+            self.fail(problem.into(), err);
         }
         if fixed > 0 {
             self.fixed.0 += fixed;
@@ -457,6 +609,10 @@ impl Run<'_> {
             .orphans(&document, &linter.profile)
             .into_iter()
             .peekable();
+        let file = self.library.as_mut().map(|l| {
+            let (unused, _) = self.setup.meta_levels(&linter.profile);
+            l.start_file(&document, &linter, unused)
+        });
         let mut emit_all = |run: &mut Self, found: Vec<Diagnostic>| -> std::io::Result<()> {
             for d in found {
                 // Suppression comments before no phrase go where they stand.
@@ -467,21 +623,41 @@ impl Run<'_> {
             }
             Ok(())
         };
+        // The library's findings on a range of phrases, merged by position with their others.
+        let with_library = |run: &mut Self,
+                            document: &Document,
+                            range: std::ops::Range<usize>,
+                            found: Vec<Diagnostic>,
+                            seen: Option<Vec<Seen>>|
+         -> Vec<Diagnostic> {
+            match (run.library.as_mut(), file, seen) {
+                (Some(l), Some(file), Some(seen)) => merge(
+                    found,
+                    l.phrases(&run.setup.library, document, file, range, seen),
+                ),
+                _ => found,
+            }
+        };
         match diagnostics {
-            Some(found) => emit_all(self, found)?,
+            Some(found) => {
+                let found = with_library(self, &document, 0..document.len(), found, seen);
+                emit_all(self, found)?
+            }
             None => {
                 // A large document: segments of phrases, each split over the workers, one segment
                 // linted ahead while the one before it is written.
                 let document = Arc::new(document);
                 let len = document.len();
-                let submit = |pool: &mut Pool<Job, Done>, start: usize| -> Vec<Ticket> {
+                type Part = (Ticket, std::ops::Range<usize>);
+                let submit = |pool: &mut Pool<Job, Done>, start: usize| -> Vec<Part> {
                     let end = (start + SEGMENT).min(len);
                     let part = (end - start).div_ceil(threads.max(1)).max(1);
                     (start..end)
                         .step_by(part)
                         .map(|from| {
                             let to = (from + part).min(end);
-                            pool.submit(Job::Lint(document.clone(), linter.clone(), from..to))
+                            let job = Job::Lint(document.clone(), linter.clone(), from..to);
+                            (pool.submit(job), from..to)
                         })
                         .collect()
                 };
@@ -490,10 +666,11 @@ impl Run<'_> {
                 while start < len {
                     let following = start + SEGMENT;
                     let upcoming = (following < len).then(|| submit(pool, following));
-                    for t in current {
-                        let Done::Lint(found) = pool.wait(t) else {
+                    for (t, range) in current {
+                        let Done::Lint(found, seen) = pool.wait(t) else {
                             unreachable!("a lint job answers with findings");
                         };
+                        let found = with_library(self, &document, range, found, seen);
                         emit_all(self, found)?;
                     }
                     current = upcoming.unwrap_or_default();
@@ -503,6 +680,9 @@ impl Run<'_> {
         }
         for o in orphans {
             self.emit(o, writer.as_deref_mut())?;
+        }
+        if let (Some(l), Some(file)) = (self.library.as_mut(), file) {
+            l.end_file(file);
         }
         Ok(())
     }
@@ -530,6 +710,23 @@ impl Run<'_> {
     }
 }
 
+/// Two lists of findings each in position order, merged by position (`a` first at a tie).
+fn merge(a: Vec<Diagnostic>, b: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for d in a {
+        while let Some(x) = b.next_if(|x| x.span.start < d.span.start) {
+            out.push(x);
+        }
+        out.push(d);
+    }
+    out.extend(b);
+    out
+}
+
 /// `--diff`: the fixes each file would get, as a unified diff, without writing; exit 1 when there
 /// is anything to fix.
 fn diff_run(setup: &Setup, inputs: &[Input], run: &mut Run, io: &mut Io) -> Result<u8, Error> {
@@ -545,6 +742,13 @@ fn diff_run(setup: &Setup, inputs: &[Input], run: &mut Run, io: &mut Io) -> Resu
             }
         };
         setup.apply_scenes(&mut document);
+        if !document.problems.is_empty() {
+            let _ = writeln!(io.err, "{}", damaged_note(&document));
+            for problem in std::mem::take(&mut document.problems) {
+                run.fail(problem.into(), io.err);
+            }
+            continue;
+        }
         let f = fix::plan(setup, input, &document);
         for n in skipped_notes(&f) {
             let _ = writeln!(io.err, "{n}");
@@ -554,14 +758,14 @@ fn diff_run(setup: &Setup, inputs: &[Input], run: &mut Run, io: &mut Io) -> Resu
         }
         changed = true;
         if fix::writable(f.format) {
-            emit(io.out, &fix::diff(&f));
+            emit(io.out, &fix::diff(&f))?;
         } else {
             // A workbook's text is synthetic: a diff of it means nothing; cells do.
             let mut s = format!("# {}（Excel 工作簿，不会被改写）\n", f.name);
             for c in &f.changes {
                 s.push_str(&format!("#   {c}\n"));
             }
-            emit(io.out, &s);
+            emit(io.out, &s)?;
         }
     }
     Ok(if !run.failures.is_empty() {

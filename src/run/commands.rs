@@ -132,6 +132,6 @@ pub fn test_rules(packs: &[PathBuf], io: &mut Io) -> Result<u8, Error> {
             failures.len()
         ));
     }
-    emit(io.out, &report);
+    emit(io.out, &report)?;
     Ok(if failed > 0 { 1 } else { 0 })
 }

@@ -69,6 +69,25 @@ pub struct Config {
     pub max_repeat_punct: Option<usize>,
     pub max_warnings: Option<usize>,
     pub overrides: Vec<Override>,
+    /// The shop's policy: fact (label or name) → value, for `library/contradicts-policy`.
+    pub policy: Vec<(Item, Item)>,
+    /// The `library:` section: what the library checks require.
+    pub library: LibraryConfig,
+}
+
+/// The `library:` section of the config.
+#[derive(Debug, Clone, Default)]
+pub struct LibraryConfig {
+    /// The conversation stages a library must have a phrase for (`None`: every stage the
+    /// `missing-scene` rules declare).
+    pub stages: Option<Vec<Item>>,
+    /// The similarity from which phrases are near-duplicates (0–1).
+    pub near_duplicate: Option<(f64, Item)>,
+    /// The platform's limits, characters: group names, quick codes.
+    pub max_group_name: Option<usize>,
+    pub max_code: Option<usize>,
+    /// Libraries with fewer phrases are not checked for missing stages.
+    pub min_phrases: Option<usize>,
 }
 
 // ---- The file as written -------------------------------------------------------------------------
@@ -98,6 +117,25 @@ struct RawConfig {
     max_warnings: Option<usize>,
     #[serde(default)]
     overrides: Vec<Spanned<RawOverride>>,
+    #[serde(default)]
+    policy: SpannedMap,
+    #[serde(default)]
+    library: Option<Spanned<RawLibrary>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLibrary {
+    #[serde(default)]
+    stages: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    near_duplicate: Option<Spanned<f64>>,
+    #[serde(default)]
+    max_group_name: Option<Spanned<usize>>,
+    #[serde(default)]
+    max_code: Option<Spanned<usize>>,
+    #[serde(default)]
+    min_phrases: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -314,6 +352,58 @@ pub fn parse(name: &str, text: &str, root: &Path) -> Result<Config, Vec<LocatedE
             ));
         }
     }
+    for (k, v) in &raw.policy.0 {
+        if v.value.trim().is_empty() {
+            errors.push(LocatedError::new(
+                &src,
+                location_range(&src, &k.referenced),
+                format!("policy 里的 “{}” 没有写值", k.value),
+                "缺少值",
+            ));
+            continue;
+        }
+        config.policy.push((item(&src, k), item(&src, v)));
+    }
+    if let Some(lib) = &raw.library {
+        let lib = &lib.value;
+        for (field, value) in [
+            ("max_group_name", &lib.max_group_name),
+            ("max_code", &lib.max_code),
+        ] {
+            if let Some(v) = value
+                && v.value == 0
+            {
+                errors.push(LocatedError::new(
+                    &src,
+                    location_range(&src, &v.referenced),
+                    format!("library 的 {field} 必须大于 0"),
+                    "必须大于 0",
+                ));
+            }
+        }
+        if let Some(t) = &lib.near_duplicate {
+            if !(t.value > 0.0 && t.value <= 1.0) {
+                errors.push(
+                    LocatedError::new(
+                        &src,
+                        location_range(&src, &t.referenced),
+                        "library 的 near_duplicate 是 0 到 1 之间的相似度",
+                        "超出范围",
+                    )
+                    .with_help("例如 0.8：相邻两字组合有八成相同就算相近"),
+                );
+            }
+            let it = Item {
+                value: t.value.to_string(),
+                span: Some(location_range(&src, &t.referenced)),
+            };
+            config.library.near_duplicate = Some((t.value, it));
+        }
+        config.library.stages = lib.stages.as_ref().map(|s| items(s));
+        config.library.max_group_name = lib.max_group_name.as_ref().map(|v| v.value);
+        config.library.max_code = lib.max_code.as_ref().map(|v| v.value);
+        config.library.min_phrases = lib.min_phrases;
+    }
     config.max_chars = raw.max_chars.map(|s| s.value);
     config.max_repeat_punct = raw.max_repeat_punct.map(|s| s.value);
     config.max_warnings = raw.max_warnings;
@@ -445,6 +535,30 @@ pub const STARTER: &str = r#"# huashu 配置文件。huashu 从当前目录往�
 # 每条话术最多多少字（hygiene/too-long 默认 430 字）；自己规则包里 limit 规则的同一标点最多连用几个。
 # max_chars: 120
 # max_repeat_punct: 2
+
+# 店铺政策：话术里的承诺和这里不同时报告（library/contradicts-policy），并指向这里。
+# 可写的项目：发货时效、无理由退换、包邮门槛、默认快递、客服在线时间、价保。
+# policy:
+#   发货时效: 48小时
+#   无理由退换: 7天
+#   包邮门槛: 99元
+#   默认快递: 中通
+#   客服在线时间: 9:00-23:00
+#   价保: 30天
+
+# 话术库整体检查（library 规则包）。
+# stages 是话术库必须有话术的对话阶段（不写则全部要求）。
+# 可用阶段：greeting product bargaining urge-payment logistics after-sales closing
+# near_duplicate 是相近话术的相似度（0 到 1，默认 0.8）。
+# min_phrases 是检查缺少阶段的最少话术条数（默认 30）。
+# max_group_name 和 max_code 是平台对分组名、快捷编码的字数限制；各平台的限制没有可靠资料，
+# 确认后再填，不填就不检查（例如有的千牛兼容工具是分组名 10 字、编码 4 字）。
+# library:
+#   stages: [greeting, urge-payment, after-sales, closing]
+#   near_duplicate: 0.8
+#   min_phrases: 30
+#   max_group_name: 10
+#   max_code: 4
 
 # 警告超过这个数量时退出码为 1（命令行的 --max-warnings 优先）。
 # max_warnings: 0

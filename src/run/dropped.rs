@@ -15,18 +15,13 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-/// The report's file name and the format written into it.
-///
-/// Until `--format html` exists, this is the pretty report without colours, shown as preformatted
-/// text in a minimal page (see [`file_contents`]). When it exists, this line becomes
-/// `("话术检查报告.html", OutputFormat::Html)` and nothing else here changes: the page wrapper applies to
-/// the pretty format only, and the console message falls back from the summary line to the exit
-/// code's meaning by itself.
+/// The report's file name and the format written into it: the HTML report, a page that opens with
+/// a double-click and that never leaves the machine.
 ///
 /// Not `.txt`, although that would open everywhere: huashu reads `.txt` files as phrase lists, so a
 /// later check of the same folder (dropping the folder after dropping its files) would lint the
 /// report itself, and each run's report would grow with the last one's.
-pub const REPORT: (&str, OutputFormat) = ("话术检查报告.html", OutputFormat::Pretty);
+pub const REPORT: (&str, OutputFormat) = ("话术检查报告.html", OutputFormat::Html);
 
 /// Set to anything but `0` or an empty value: never open the report.
 pub const NO_OPEN_VAR: &str = "HUASHU_NO_OPEN";
@@ -197,6 +192,8 @@ fn check_and_write(
     let args = CheckArgs {
         paths,
         format: REPORT.1,
+        summary: false,
+        output: None,
         selection: crate::RuleSelection::default(),
         max_warnings: None,
         baseline: None,
@@ -221,10 +218,11 @@ fn check_and_write(
     )?;
     let rendered = String::from_utf8_lossy(&out);
     let problems = String::from_utf8_lossy(&err);
-    // Files that could not be read: on the console now, and in the report for later.
-    emit(io.err, &problems);
-    let text = file_contents(REPORT.1, &rendered, &problems);
-    let report = match write_report(&beside, &text) {
+    // Files that could not be read: on the console now, and in the report for later. A console that
+    // cannot be written to must not cost the user the report.
+    let _ = emit(io.err, &problems);
+    let text = &*rendered;
+    let report = match write_report(&beside, text) {
         Ok(()) => beside,
         Err(e) => {
             // A read-only folder (a network share, a CD) should not cost the user the report.
@@ -234,7 +232,7 @@ fn check_and_write(
                 "没能把报告写到 {}（{e}），改存到临时文件夹。",
                 beside.display()
             );
-            write_report(&fallback, &text).map_err(|source| Error::Io {
+            write_report(&fallback, text).map_err(|source| Error::Io {
                 path: fallback.display().to_string(),
                 source,
             })?;
@@ -247,7 +245,7 @@ fn check_and_write(
         _ => "检查完成，但有文件没能检查（原因见上方）。".to_string(),
     };
     if let Some(line) = summary_line(REPORT.1, &rendered) {
-        message = line.to_string();
+        message = line;
     }
     let _ = writeln!(io.out, "{message}\n检查报告已保存到：{}", report.display());
     Ok((code, report))
@@ -279,46 +277,21 @@ fn config_for(first: &Path, given: &ConfigChoice) -> ConfigChoice {
 }
 
 /// The one-line summary, where the report's format ends with it.
-fn summary_line(format: OutputFormat, rendered: &str) -> Option<&str> {
+fn summary_line(format: OutputFormat, rendered: &str) -> Option<String> {
     match format {
         OutputFormat::Pretty => rendered
             .lines()
             .rev()
             .find(|l| !l.trim().is_empty())
-            .filter(|l| l.starts_with("共检查")),
+            .filter(|l| l.starts_with("共检查"))
+            .map(str::to_string),
+        OutputFormat::Html => crate::report::html::summary_line(rendered),
         _ => None,
     }
 }
 
-/// What the report file holds: a format that is a page already as it is; the pretty text, with the
-/// files that could not be read after it, as preformatted text in a page that any browser opens.
-fn file_contents(format: OutputFormat, rendered: &str, problems: &str) -> String {
-    if format != OutputFormat::Pretty {
-        return rendered.to_string();
-    }
-    let mut text = rendered.to_string();
-    if !problems.trim().is_empty() {
-        text.push_str("\n以下文件没能检查：\n\n");
-        text.push_str(problems);
-    }
-    let escaped = text
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    // NSimSun and Sarasa Mono draw a Chinese character exactly two columns wide, as the underlines
-    // beneath the quoted phrases assume.
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <title>话术检查报告</title>\n<style>\n\
-         body {{ margin: 2em; }}\n\
-         pre {{ font-family: \"Sarasa Mono SC\", NSimSun, \"新宋体\", \"Noto Sans Mono CJK SC\", monospace; \
-         font-size: 15px; line-height: 1.4; white-space: pre-wrap; }}\n\
-         </style>\n</head>\n<body>\n<h1>话术检查报告</h1>\n<pre>{escaped}</pre>\n</body>\n</html>\n"
-    )
-}
-
 fn write_report(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
+    crate::run::write::write_file(path, text.as_bytes(), crate::run::write::Expect::Any)
 }
 
 /// Opens `path` with the system's default program, without waiting for it.
@@ -416,30 +389,11 @@ mod tests {
     }
 
     #[test]
-    fn the_pretty_report_is_a_page_of_escaped_text() {
-        let page = file_contents(
-            OutputFormat::Pretty,
-            "<script> & 您好\n",
-            "坏.csv：读不了\n",
-        );
-        assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
-        assert!(page.contains("<meta charset=\"utf-8\">"));
-        assert!(page.contains("&lt;script&gt; &amp; 您好\n"));
-        assert!(page.contains("以下文件没能检查：\n\n坏.csv：读不了"));
-        assert!(!page.contains("<script>"));
-        assert_eq!(
-            file_contents(OutputFormat::Json, "{}", "坏"),
-            "{}",
-            "a format that is not pretty is written as it is"
-        );
-    }
-
-    #[test]
     fn the_summary_is_the_pretty_reports_last_line() {
         let pretty = "…\n\n共检查 1 个文件、2 条话术：1 个错误，0 个警告，0 条提示。\n";
         assert_eq!(
             summary_line(OutputFormat::Pretty, pretty),
-            Some("共检查 1 个文件、2 条话术：1 个错误，0 个警告，0 条提示。")
+            Some("共检查 1 个文件、2 条话术：1 个错误，0 个警告，0 条提示。".to_string())
         );
         assert_eq!(summary_line(OutputFormat::Pretty, "其他\n"), None);
         assert_eq!(summary_line(OutputFormat::Json, pretty), None);

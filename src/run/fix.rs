@@ -483,7 +483,7 @@ pub fn write_back(path: &Path, source: &SourceFile, after: &str) -> Result<(), E
         let changed = source
             .encoding
             .and_then(|enc| input::decode::decode(&shown, original.clone(), Some(enc.charset)).ok())
-            .is_none_or(|(now, _)| now != source.text);
+            .is_none_or(|now| now.text != source.text);
         if changed {
             return Err(Error::Write {
                 path: shown,

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod dropped;
 pub mod fix;
+pub mod library;
 pub mod pool;
 pub mod setup;
 pub mod suppress;
@@ -16,10 +17,24 @@ use crate::error::Error;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Writes a report; a closed pipe (`huashu check | head`) is not an error worth reporting.
-pub(crate) fn emit(out: &mut dyn Write, s: &str) {
-    let _ = out.write_all(s.as_bytes());
-    let _ = out.flush();
+/// Writes a report. A reader that stopped early (`huashu rules | head`) is not an error; any other
+/// failure to write (a full disk, a closed output) is, since the report would be cut short.
+pub fn emit(out: &mut dyn Write, s: &str) -> Result<(), Error> {
+    match out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(output_error(&e)),
+        _ => Ok(()),
+    }
+}
+
+/// A report that could not be written (exit code 2).
+pub fn output_error(e: &std::io::Error) -> Error {
+    Error::usage(
+        format!(
+            "无法写入输出：{}，报告不完整",
+            crate::error::describe_io("<标准输出>", e)
+        ),
+        Some("检查磁盘空间，或把输出重定向到可以写入的位置".to_string()),
+    )
 }
 
 /// Where a command writes, and whether it may colour.

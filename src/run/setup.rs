@@ -49,6 +49,8 @@ pub struct Setup {
     pub read_options: input::ReadOptions,
     /// One linter per distinct profile met so far.
     linters: Mutex<Vec<(Profile, Arc<ProfileLinter>)>>,
+    /// The library checks: facts, policy, stages (see [`crate::run::library`]).
+    pub library: crate::run::library::LibrarySetup,
 }
 
 /// The rules that run on a file, at its levels, with the names its findings carry.
@@ -113,6 +115,18 @@ impl Setup {
         let mut known: HashSet<String> = HashSet::new();
         let mut rules = Vec::new();
         let mut pack_list = Vec::new();
+        let mut facts: Vec<crate::engine::library::Fact> = Vec::new();
+        for p in &packs {
+            for f in p.facts.iter() {
+                if let Some(other) = facts.iter().find(|o| o.name == f.name) {
+                    return Err(Error::usage(
+                        format!("事实 {} 在两个规则包里都有声明（{}）", f.name, other.label),
+                        Some("自己的规则包里给事实换一个名字".to_string()),
+                    ));
+                }
+                facts.push(f.clone());
+            }
+        }
         for p in packs {
             known.insert(p.name.clone());
             pack_list.push((p.name.clone(), p.origin.clone()));
@@ -195,6 +209,8 @@ impl Setup {
                     .collect(),
             })
             .collect();
+        let library =
+            crate::run::library::LibrarySetup::new(&config, &mut rules, facts, &mut located);
         if !located.is_empty() {
             return Err(Error::Config {
                 path: config.shown_name(),
@@ -231,7 +247,30 @@ impl Setup {
             read_options: input::ReadOptions::default(),
             linters: Mutex::new(Vec::new()),
             config: CliMerged { select, ignore }.into_config(config),
+            library,
         })
+    }
+
+    /// Turns the library checks on when a library rule runs on some file, or `--summary` asks
+    /// for the overview.
+    pub fn activate_library(&mut self, summary: bool) {
+        let on = self.reported_rules();
+        self.library.activate(&on, summary);
+    }
+
+    /// A rule's own message (statistics show it rather than one finding's).
+    pub fn rule_message(&self, id: &str) -> Option<Arc<str>> {
+        self.linter
+            .rules
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| Arc::from(r.message.as_str()))
+    }
+
+    /// The levels of the suppression findings in a profile: (unused, invalid).
+    pub fn meta_levels(&self, profile: &Profile) -> (Option<Level>, Option<Level>) {
+        let n = self.linter.rules.len();
+        (profile.levels[n], profile.levels[n + 1])
     }
 
     /// A path relative to the config's directory, when it is under it.
@@ -301,17 +340,8 @@ impl Setup {
         profile: &Profile,
         keep: impl Fn(&crate::engine::rules::Rule) -> bool,
     ) -> Linter {
-        let rules = self
-            .linter
-            .rules
-            .iter()
-            .zip(&profile.levels)
-            .filter_map(|(r, level)| {
-                let level = (*level)?;
-                keep(r).then(|| crate::engine::rules::Rule { level, ..r.clone() })
-            })
-            .collect();
-        Linter::new(rules)
+        self.linter
+            .subset(|i, r| profile.levels[i].filter(|_| keep(r)))
     }
 
     /// The rules a report describes (SARIF's rule list): every rule that runs at the top level, at
@@ -438,6 +468,22 @@ impl Setup {
                 &phrase,
                 &mut found,
             );
+            // Suppressions of library rules are the library checks' (run::library).
+            let own: Vec<crate::text::phrase::Allow>;
+            let mut phrase = phrase;
+            if phrase
+                .allow
+                .iter()
+                .any(|a| !a.reason.trim().is_empty() && self.library.only(&a.rule))
+            {
+                own = phrase
+                    .allow
+                    .iter()
+                    .filter(|a| a.reason.trim().is_empty() || !self.library.only(&a.rule))
+                    .cloned()
+                    .collect();
+                phrase.allow = &own;
+            }
             if !phrase.allow.is_empty() {
                 let enabled = |s: &str| self.enabled_in(profile, s);
                 let ctx = suppress::Context {

@@ -98,18 +98,26 @@ pub fn apply(
             && (ctx.enabled)(rule)
             && let Some(level) = ctx.unused
         {
-            let message = format!("豁免没有用上：{rule} 在这条话术上没有报告问题");
-            meta.push(meta_diagnostic(
-                source,
-                UNUSED,
-                level,
-                allow,
-                message,
-                Some(phrase),
-            ));
+            meta.push(unused(source, phrase, allow, level));
         }
     }
     found.extend(meta);
+}
+
+/// The finding for a suppression that silenced nothing on its phrase.
+pub fn unused(
+    source: &Arc<SourceFile>,
+    phrase: &Phrase,
+    allow: &Allow,
+    level: Level,
+) -> Diagnostic {
+    let message = format!("豁免没有用上：{} 在这条话术上没有报告问题", allow.rule);
+    meta_diagnostic(source, UNUSED, level, allow, message, Some(phrase))
+}
+
+/// Whether a suppression that names `rule` (a rule id or a pack name) covers a finding of `id`.
+pub fn covers(rule: &str, id: &str) -> bool {
+    rule == id || pack_of(id) == rule
 }
 
 /// The finding for a suppression comment that stands before no phrase.
@@ -155,6 +163,7 @@ fn meta_diagnostic(
         sheet: source.cell_at(span.start).map(|c| c.sheet.clone()),
         cell: source.cell_at(span.start).map(|c| c.reference()),
         related: Vec::new(),
+        key: None,
         span,
         source: source.clone(),
     }

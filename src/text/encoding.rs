@@ -22,15 +22,17 @@ pub struct TextEncoding {
 pub enum LineEnding {
     Lf,
     CrLf,
+    /// A lone CR, as old Mac programs and some Excel exports end lines.
+    Cr,
 }
 
 impl LineEnding {
     pub fn detect(text: &str) -> Option<LineEnding> {
-        let at = text.find('\n')?;
-        Some(if text[..at].ends_with('\r') {
-            LineEnding::CrLf
-        } else {
-            LineEnding::Lf
+        let at = text.find(['\n', '\r'])?;
+        Some(match (text.as_bytes()[at], text.as_bytes().get(at + 1)) {
+            (b'\n', _) => LineEnding::Lf,
+            (_, Some(b'\n')) => LineEnding::CrLf,
+            _ => LineEnding::Cr,
         })
     }
 }

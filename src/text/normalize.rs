@@ -3,9 +3,17 @@
 //! Rules are written once, in Simplified Chinese with half-width punctuation, and must match Traditional
 //! text and full-width punctuation the same way. The view converts per character, so it has exactly as
 //! many characters as the original: a match in the view maps back to the original by character index.
+//!
+//! The conversion is one table lookup per character: a static table over the Basic Multilingual Plane
+//! (Traditional→Simplified as fast2s converts, plus [`EXTRA_T2S`]), the few characters fast2s converts
+//! by their neighbours ([`by_context`]), then width and case folding ([`fold_char`]). Nothing is
+//! allocated per character and nothing is built at run time.
+
+#[path = "normalize/t2s.rs"]
+mod t2s;
 
 /// A phrase's normalised text plus the table that maps byte offsets in it back to character indexes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Normalized {
     text: String,
     /// `char_starts[i]` is the byte offset of character `i` in `text`; one extra entry holds `text.len()`.
@@ -14,15 +22,20 @@ pub struct Normalized {
 
 impl Normalized {
     pub fn new(original: &str) -> Self {
-        let simplified = simplify(original);
-        let mut text = String::with_capacity(simplified.len());
-        for c in simplified.chars() {
-            text.push(fold_char(c));
-        }
-        let mut char_starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        char_starts.push(text.len());
-        debug_assert_eq!(char_starts.len() - 1, original.chars().count());
-        Normalized { text, char_starts }
+        let mut n = Normalized::default();
+        n.set(original);
+        n
+    }
+
+    /// Normalises `original` into this value, reusing its buffers.
+    pub fn set(&mut self, original: &str) {
+        self.text.clear();
+        normalize_into(original, &mut self.text);
+        self.char_starts.clear();
+        self.char_starts
+            .extend(self.text.char_indices().map(|(i, _)| i));
+        self.char_starts.push(self.text.len());
+        debug_assert_eq!(self.char_starts.len() - 1, original.chars().count());
     }
 
     pub fn as_str(&self) -> &str {
@@ -66,35 +79,188 @@ const EXTRA_T2S: &[(char, char)] = &[
     ('妳', '你'),
 ];
 
+/// Marks, in [`TABLE`], a character fast2s converts by its neighbours.
+const CONTEXT: u16 = 0xFFFF;
+
+/// For one character: (a pair of it with its previous or next character, the form it takes there;
+/// `None` keeps it).
+type ContextRules = &'static [([char; 2], Option<char>)];
+
+/// Characters fast2s converts by their neighbours (its `special.rs`): for each, the pairs (previous or
+/// next character with it) that keep it, or that give it another form; otherwise the plain table
+/// applies.
+const BY_CONTEXT: &[(char, ContextRules)] = &[
+    ('兒', &[(['兒', '寬'], None)]),
+    (
+        '覆',
+        &[
+            (['答', '覆'], None),
+            (['批', '覆'], None),
+            (['回', '覆'], None),
+        ],
+    ),
+    ('夥', &[(['甚', '夥'], None)]),
+    ('藉', &[(['慰', '藉'], None), (['狼', '藉'], None)]),
+    ('瞭', &[(['瞭', '望'], None)]),
+    ('麽', &[(['幺', '麽'], None)]),
+    ('幺', &[(['幺', '麽'], None)]),
+    ('於', &[(['樊', '於'], None)]),
+    (
+        '乾',
+        &[
+            (['乾', '隆'], None),
+            (['乾', '坤'], None),
+            (['乾', '卦'], None),
+        ],
+    ),
+    // 藉 is listed again by fast2s for 藉口/憑藉, but its keep-list above takes precedence there.
+    ('著', &[(['看', '著'], Some('着'))]),
+    ('苧', &[(['苧', '麻'], Some('苎'))]),
+    ('闔', &[(['闔', '家'], Some('合'))]),
+    ('鍾', &[(['鍾', '書'], Some('锺'))]),
+    (
+        '讎',
+        &[
+            (['校', '讎'], Some('雠')),
+            (['讎', '定'], Some('雠')),
+            (['仇', '讎'], Some('雠')),
+        ],
+    ),
+    (
+        '畫',
+        &[(['計', '畫'], Some('划')), (['企', '畫'], Some('划'))],
+    ),
+];
+
+/// Per character of the Basic Multilingual Plane: its Simplified form, 0 when it has none, or
+/// [`CONTEXT`]. Built at compile time from fast2s's pairs and [`EXTRA_T2S`].
+static TABLE: [u16; 0x10000] = build_table();
+
+const fn extra(c: char) -> char {
+    let mut i = 0;
+    while i < EXTRA_T2S.len() {
+        if EXTRA_T2S[i].0 == c {
+            return EXTRA_T2S[i].1;
+        }
+        i += 1;
+    }
+    c
+}
+
+const fn build_table() -> [u16; 0x10000] {
+    let mut t = [0u16; 0x10000];
+    let mut i = 0;
+    while i < t2s::T2S.len() {
+        let (from, to) = t2s::T2S[i];
+        t[from as usize] = extra(to) as u16;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < EXTRA_T2S.len() {
+        let (from, to) = EXTRA_T2S[i];
+        if t[from as usize] == 0 {
+            t[from as usize] = to as u16;
+        }
+        i += 1;
+    }
+    let mut i = 0;
+    while i < BY_CONTEXT.len() {
+        t[BY_CONTEXT[i].0 as usize] = CONTEXT;
+        i += 1;
+    }
+    t
+}
+
+/// fast2s's form of `cur` without its context: the table entry of a context character.
+fn plain_t2s(cur: char) -> char {
+    match t2s::T2S.binary_search_by_key(&cur, |&(from, _)| from) {
+        Ok(i) => t2s::T2S[i].1,
+        Err(_) => cur,
+    }
+}
+
+/// fast2s's conversion of a context character between `prev` and `next` (`'0'` at either end, as
+/// fast2s has it), then [`EXTRA_T2S`].
+fn by_context(prev: char, cur: char, next: char) -> char {
+    let rules = BY_CONTEXT
+        .iter()
+        .find(|(c, _)| *c == cur)
+        .map_or(&[][..], |(_, r)| *r);
+    for (pair, to) in rules {
+        if *pair == [prev, cur] || *pair == [cur, next] {
+            return extra(to.unwrap_or(cur));
+        }
+    }
+    extra(plain_t2s(cur))
+}
+
+/// Traditional→Simplified of one character, given its neighbours in the original text.
+#[inline]
+fn t2s_char(prev: char, cur: char, next: impl FnOnce() -> char) -> char {
+    let u = cur as u32;
+    if !(0x800..=0xFFFF).contains(&u) {
+        return cur;
+    }
+    match TABLE[u as usize] {
+        0 => cur,
+        CONTEXT => by_context(prev, cur, next()),
+        m => char::from_u32(m as u32).unwrap_or(cur),
+    }
+}
+
+/// Calls `emit` with the Simplified form of each character of `s`.
+#[inline]
+fn simplify_each(s: &str, mut emit: impl FnMut(char)) {
+    let mut prev = '0';
+    for (i, c) in s.char_indices() {
+        let out = if c.is_ascii() {
+            c
+        } else {
+            t2s_char(prev, c, || {
+                s[i + c.len_utf8()..].chars().next().unwrap_or('0')
+            })
+        };
+        emit(out);
+        prev = c;
+    }
+}
+
+/// Appends the normalised form of `s` (Simplified, half-width, lower case) to `out`.
+pub fn normalize_into(s: &str, out: &mut String) {
+    out.reserve(s.len());
+    if s.is_ascii() {
+        // Nothing to simplify or narrow: only the case changes.
+        out.push_str(s);
+        let start = out.len() - s.len();
+        out[start..].make_ascii_lowercase();
+        return;
+    }
+    simplify_each(s, |c| out.push(fold_char(c)));
+}
+
 /// Traditional to Simplified, one character for one character. Used for phrases, and for rule
 /// patterns (where width folding or lower-casing would change regex syntax).
 pub fn simplify(s: &str) -> String {
-    // fast2s converts per character (3-byte UTF-8 in, 3-byte out) so the count is kept.
-    let mut out = fast2s::convert(s);
-    if out.chars().any(|c| EXTRA_T2S.iter().any(|(t, _)| *t == c)) {
-        out = out
-            .chars()
-            .map(|c| {
-                EXTRA_T2S
-                    .iter()
-                    .find(|(t, _)| *t == c)
-                    .map_or(c, |(_, s)| *s)
-            })
-            .collect();
-    }
+    let mut out = String::with_capacity(s.len());
+    simplify_each(s, |c| out.push(c));
     out
 }
 
 /// Full-width ASCII to half-width, the ideographic space to a space, Latin to lower case; one char out.
+#[inline]
 pub fn fold_char(c: char) -> char {
-    let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
+    let u = c as u32;
+    if u < 0x80 {
+        return c.to_ascii_lowercase();
+    }
+    let c = match u {
+        0xFF01..=0xFF5E => return char::from_u32(u - 0xFEE0).map_or(c, |a| a.to_ascii_lowercase()),
+        0x3000 => return ' ',
+        // No character here has a case (checked by a test): the CJK blocks skip the look-up.
+        0x2D30..=0xA63F | 0xA800..=0xFEFF => return c,
         _ => c,
     };
-    if c.is_ascii_uppercase() {
-        c.to_ascii_lowercase()
-    } else if c.is_uppercase() {
+    if c.is_uppercase() {
         // Only a one-to-one lower-case keeps the character count; leave the rare others alone.
         let mut lower = c.to_lowercase();
         match (lower.next(), lower.next()) {
@@ -109,7 +275,9 @@ pub fn fold_char(c: char) -> char {
 /// Normalise a rule's own word or pattern the same way as phrases, so rule authors who type full-width or
 /// Traditional text still match.
 pub fn normalize_str(s: &str) -> String {
-    Normalized::new(s).text
+    let mut out = String::with_capacity(s.len());
+    normalize_into(s, &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -141,5 +309,84 @@ mod tests {
     #[test]
     fn ideographic_space_and_latin_case() {
         assert_eq!(normalize_str("VX\u{3000}Ｗx"), "vx wx");
+    }
+
+    /// The conversion before the tables: fast2s over the whole text, the extra pairs, then folding
+    /// each character with the standard library's case tables.
+    fn reference(s: &str) -> String {
+        let simplified: String = fast2s::convert(s).chars().map(extra).collect();
+        simplified.chars().map(reference_fold).collect()
+    }
+
+    fn reference_fold(c: char) -> char {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        };
+        if c.is_ascii_uppercase() {
+            c.to_ascii_lowercase()
+        } else if c.is_uppercase() {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) => l,
+                _ => c,
+            }
+        } else {
+            c
+        }
+    }
+
+    #[test]
+    fn table_is_fast2s_for_every_character() {
+        let mut batch = String::new();
+        let mut count = 0;
+        // In batches separated by a character no context rule mentions, so context stays per char.
+        for u in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            batch.push(c);
+            batch.push('0');
+            count += 1;
+            if count == 4096 || u == 0x10FFFF {
+                assert_eq!(normalize_str(&batch), reference(&batch), "near U+{u:04X}");
+                assert_eq!(simplify(&batch), {
+                    let s: String = fast2s::convert(&batch).chars().map(extra).collect();
+                    s
+                });
+                batch.clear();
+                count = 0;
+            }
+        }
+    }
+
+    #[test]
+    fn context_characters_convert_as_fast2s_does() {
+        let mut texts = Vec::new();
+        for (c, rules) in BY_CONTEXT {
+            texts.push(c.to_string());
+            texts.push(format!("a{c}b"));
+            texts.push(format!("{c}{c}"));
+            for (pair, _) in *rules {
+                let p: String = pair.iter().collect();
+                texts.push(p.clone());
+                texts.push(format!("x{p}y"));
+                texts.push(format!("{p}{p}"));
+                texts.push(format!("{}{p}", pair[0]));
+            }
+        }
+        texts.push("看著乾隆畫計畫企畫藉口憑藉慰藉狼藉苧麻闔家鍾書校讎讎定仇讎".to_string());
+        for t in texts {
+            assert_eq!(normalize_str(&t), reference(&t), "{t}");
+            let s: String = fast2s::convert(&t).chars().map(extra).collect();
+            assert_eq!(simplify(&t), s, "{t}");
+        }
+    }
+
+    #[test]
+    fn table_targets_need_no_folding() {
+        for (from, _) in t2s::T2S.iter().chain(EXTRA_T2S) {
+            let to = t2s_char('0', *from, || '0');
+            assert_eq!(fold_char(to), to);
+        }
     }
 }

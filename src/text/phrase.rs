@@ -236,6 +236,8 @@ pub struct Phrases {
     records: Vec<Record>,
     groups: Vec<Group>,
     extras: Vec<Extra>,
+    /// The shop the file names (a phrasebook's `shop:`): its phrases form that shop's library.
+    shop: Option<Arc<str>>,
 }
 
 impl Phrases {
@@ -331,6 +333,29 @@ impl Phrases {
 
     pub fn groups(&self) -> &[Group] {
         &self.groups
+    }
+
+    /// Phrases per group (in the order of [`Phrases::groups`]), and phrases without a group.
+    pub fn group_counts(&self) -> (Vec<usize>, usize) {
+        let mut counts = vec![0; self.groups.len()];
+        let mut none = 0;
+        for r in &self.records {
+            match counts.get_mut(r.group as usize) {
+                Some(n) => *n += 1,
+                None => none += 1,
+            }
+        }
+        (counts, none)
+    }
+
+    /// Records the shop the file names; a blank name is none.
+    pub fn set_shop(&mut self, shop: &str) {
+        let shop = shop.trim();
+        self.shop = (!shop.is_empty()).then(|| Arc::from(shop));
+    }
+
+    pub fn shop(&self) -> Option<&Arc<str>> {
+        self.shop.as_ref()
     }
 
     /// Groups can be renamed to other scenes (a config's `scenes` keywords).

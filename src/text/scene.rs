@@ -61,6 +61,21 @@ impl Scene {
         }
     }
 
+    /// The name shop owners use for the scene (the usual group name).
+    pub fn label(self) -> &'static str {
+        match self {
+            Scene::Greeting => "欢迎语",
+            Scene::Product => "商品咨询",
+            Scene::Bargaining => "议价",
+            Scene::Payment => "付款",
+            Scene::UrgePayment => "催付",
+            Scene::Logistics => "物流",
+            Scene::AfterSales => "售后",
+            Scene::Closing => "结束语",
+            Scene::Common => "其他",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Scene> {
         Scene::ALL.into_iter().find(|scene| scene.as_str() == s)
     }

@@ -3,6 +3,7 @@
 
 use crate::text::encoding::TextEncoding;
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use std::ops::Range;
 use std::sync::Arc;
 
 #[derive(Debug)]
@@ -14,8 +15,14 @@ pub struct SourceFile {
     pub encoding: Option<TextEncoding>,
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
+    /// Whether some line ends with a lone CR (an old Mac or Excel export): miette cannot draw such a
+    /// file's lines, so snippets show the span's own line only.
+    lone_cr: bool,
     /// For a workbook: the cell each stretch of the synthetic text came from, in text order.
     cells: Vec<CellSpan>,
+    /// For an excerpt ([`SourceFile::excerpt`]): the 0-based line of the whole file its text starts
+    /// on, and the characters of that line before it; (0, 0) for a whole file.
+    origin: (usize, usize),
 }
 
 /// A spreadsheet cell whose text stands at `start..end` of a workbook's synthetic source text.
@@ -56,13 +63,26 @@ pub struct Position {
 impl SourceFile {
     pub fn new(name: impl Into<Arc<str>>, text: String) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut lone_cr = false;
+        let bytes = text.as_bytes();
+        // A line ends with LF, CRLF, or a lone CR (old Mac and Excel exports).
+        for i in memchr_breaks(bytes) {
+            if bytes[i] == b'\r' {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    continue;
+                }
+                lone_cr = true;
+            }
+            line_starts.push(i + 1);
+        }
         SourceFile {
             name: name.into(),
             text,
             encoding: None,
             line_starts,
+            lone_cr,
             cells: Vec::new(),
+            origin: (0, 0),
         }
     }
 
@@ -111,11 +131,67 @@ impl SourceFile {
         }
         let line = self.line_index(byte);
         let start = self.line_starts[line];
-        let column = self.text[start..byte].chars().count() + 1;
+        let column = self.text[start..byte].chars().count() + 1 + self.first_line_offset(line);
         Position {
-            line: line + 1,
+            line: line + 1 + self.origin.0,
             column,
         }
+    }
+
+    /// Characters of the whole file's line before an excerpt's first line (0 for other lines).
+    fn first_line_offset(&self, line: usize) -> usize {
+        if line == 0 { self.origin.1 } else { 0 }
+    }
+
+    /// The lines (in a workbook, the cell) holding `span`, as a file of their own that keeps this
+    /// file's name, encoding and numbering, and `span` within it. A finding reported after its file
+    /// is gone (at the end of a run) holds on to this instead of the whole file. A line longer than
+    /// a snippet shows is cut to a window around the span, and so is a span that long.
+    pub fn excerpt(&self, span: Range<usize>) -> (SourceFile, Range<usize>) {
+        let span = span.start.min(self.text.len())
+            ..span
+                .end
+                .min(self.text.len())
+                .max(span.start.min(self.text.len()));
+        let (from, to, origin, cells) = match self.cell_at(span.start) {
+            Some(cell) => {
+                let rebased = CellSpan {
+                    start: 0,
+                    end: cell.end - cell.start,
+                    ..cell.clone()
+                };
+                (cell.start, cell.end.max(span.end), (0, 0), vec![rebased])
+            }
+            None => {
+                let line = self.line_index(span.start);
+                let line_start = self.line_starts[line];
+                let end_line = self.line_index(span.end);
+                let line_end = self
+                    .line_starts
+                    .get(end_line + 1)
+                    .map_or(self.text.len(), |&e| e - 1);
+                let (mut from, mut to) = (line_start, line_end.max(span.end));
+                if to - from > MAX_SNIPPET_BYTES {
+                    from = floor_char(
+                        &self.text,
+                        span.start.saturating_sub(EXCERPT_CONTEXT).max(line_start),
+                    );
+                    to = ceil_char(
+                        &self.text,
+                        (span.end.min(span.start + MAX_SNIPPET_BYTES) + EXCERPT_CONTEXT).min(to),
+                    );
+                }
+                let before =
+                    self.text[line_start..from].chars().count() + self.first_line_offset(line);
+                (from, to, (line + self.origin.0, before), Vec::new())
+            }
+        };
+        let mut part = SourceFile::new(self.name.clone(), self.text[from..to].to_string());
+        part.encoding = self.encoding;
+        part.cells = cells;
+        part.origin = origin;
+        let end = span.end.min(to).max(span.start);
+        (part, span.start - from..end - from)
     }
 
     /// The text of the line holding a byte offset, without its line break.
@@ -131,9 +207,69 @@ impl SourceFile {
     }
 }
 
+/// The offsets of every CR and LF byte.
+fn memchr_breaks(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b'\n' | b'\r'))
+        .map(|(i, _)| i)
+}
+
+/// The lines of a text, each with its line break: a line ends with LF, CRLF or a lone CR.
+pub fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let from = start;
+        let mut i = from;
+        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+            i += 1;
+        }
+        if i < bytes.len() {
+            i += if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+        }
+        start = i;
+        Some(&text[from..i])
+    })
+}
+
+/// The lines of a text without their line breaks (LF, CRLF or a lone CR).
+pub fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+    lines_inclusive(text).map(|l| l.trim_end_matches(['\n', '\r']))
+}
+
+/// Where the line holding byte `at` starts (after an LF, CRLF or lone CR).
+pub fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+}
+
 /// Above this size a snippet shows only a window of the span's own line: a phrase file with a
 /// megabyte-long line must not print that line once per finding.
 const MAX_SNIPPET_BYTES: usize = 4096;
+/// Bytes kept either side of the span when an excerpt of a very long line is cut to a window.
+const EXCERPT_CONTEXT: usize = 240;
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
 /// Characters of context either side of the span in a windowed snippet.
 const WINDOW_CHARS: usize = 40;
 
@@ -165,8 +301,8 @@ impl SourceFile {
             self.name.to_string(),
             &self.text.as_bytes()[from..to],
             (from, to - from).into(),
-            line,
-            before.chars().count(),
+            line + self.origin.0,
+            before.chars().count() + self.first_line_offset(line),
             1,
         )
     }
@@ -244,16 +380,17 @@ impl SourceCode for SourceFile {
             .copied()
             .unwrap_or(self.text.len());
         let line_start = self.line_starts[self.line_index(start)];
-        if data_end - data_start > MAX_SNIPPET_BYTES {
+        if data_end - data_start > MAX_SNIPPET_BYTES || self.lone_cr {
             return Ok(Box::new(self.window(start, end, line_start)));
         }
         // miette prints this column in its header; count characters, as every other column here does.
-        let column = self.text[line_start..start].chars().count();
+        let column = self.text[line_start..start].chars().count()
+            + self.first_line_offset(self.line_index(start));
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             &self.text.as_bytes()[data_start..data_end],
             (data_start, data_end - data_start).into(),
-            first,
+            first + self.origin.0,
             column,
             last - first + 1,
         )))
@@ -293,6 +430,33 @@ mod tests {
         let at = f.text.find("不知道").unwrap();
         assert_eq!(f.position(at), Position { line: 2, column: 3 });
         assert_eq!(f.line_text(at), "亲，不知道");
+    }
+
+    #[test]
+    fn an_excerpt_keeps_the_file_s_positions_and_snippets() {
+        let f = SourceFile::new(
+            "a.csv",
+            "code,text\nhy,您好\nwl,亲，不知道哦\nzz,再见\n".to_string(),
+        );
+        let at = f.text.find("不知道").unwrap();
+        let span = at..at + "不知道".len();
+        let (part, inner) = f.excerpt(span.clone());
+        assert_eq!(part.text, "wl,亲，不知道哦");
+        assert_eq!(&part.text[inner.clone()], "不知道");
+        assert_eq!(part.position(inner.start), f.position(span.start));
+        assert_eq!(part.position(inner.end), f.position(span.end));
+        let c = part
+            .read_span(&(inner.start, inner.len()).into(), 1, 1)
+            .unwrap();
+        assert_eq!(c.line(), 2);
+        assert_eq!(c.column(), 5);
+        // A window of a very long line still counts the characters before it.
+        let long = format!("{}不知道\n", "亲".repeat(3000));
+        let f = SourceFile::new("b.txt", long);
+        let at = f.text.find("不知道").unwrap();
+        let (part, inner) = f.excerpt(at..at + 9);
+        assert!(part.text.len() < 1000);
+        assert_eq!(part.position(inner.start), f.position(at));
     }
 
     #[test]

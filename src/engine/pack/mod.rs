@@ -1,11 +1,17 @@
-//! Loading rule packs: YAML with real source spans, checked field by field, compiled once.
+//! Loading rule packs: YAML with real source spans, checked field by field. A user pack's patterns are
+//! compiled when it loads (so mistakes are reported there) and its examples run; a built-in pack's
+//! patterns are compiled only when a phrase first needs them, and its examples are run by `cargo test`
+//! and `huashu test-rules`.
 //!
 //! Every mistake (unknown or missing field, wrong type, unknown kind or scene, invalid regex, a field
 //! that the rule's kind does not use, an example that does not behave) is reported with the pack file,
 //! the line, the column, and a label under the offending text.
 
+pub mod library;
 mod raw;
 
+use crate::engine::lexicon::{self, is_kebab};
+use crate::engine::pattern::Pattern;
 use crate::engine::rules::{
     Example, Examples, Fix, Kind, Level, Rule, Scope, View, forbid::Forbid, limit::Limit,
     matcher::Matcher, replace::Replace, require::Require, require_with::RequireWith,
@@ -15,7 +21,6 @@ use crate::text::normalize::normalize_str;
 use crate::text::scene::Scene;
 use crate::text::source::SourceFile;
 use raw::{RawMatch, RawPack, RawRule};
-use regex::Regex;
 use serde_saphyr::Spanned;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -27,6 +32,8 @@ pub struct Pack {
     /// Where the pack came from: a file path, or `builtin:NAME`.
     pub origin: String,
     pub rules: Vec<Rule>,
+    /// Facts the library rules extract (`facts:`), in the order declared.
+    pub facts: Arc<[crate::engine::library::Fact]>,
     pub source: Arc<SourceFile>,
 }
 
@@ -46,6 +53,9 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
             "unless",
             "suggest",
         ],
+        "near-duplicate" => &["threshold"],
+        "missing-scene" => &["stages", "min_phrases"],
+        "group-name-too-long" | "code-too-long" => &["max_chars"],
         _ => &[],
     }
 }
@@ -55,23 +65,8 @@ struct Ctx<'a> {
     errors: Vec<LocatedError>,
     /// The pack's `lexicons:` (name → normalised words).
     lexicons: Vec<(String, Vec<String>)>,
-}
-
-/// `{{name}}` references to a pack lexicon in a pattern or a word.
-fn lexicon_refs(s: &str) -> Vec<(std::ops::Range<usize>, &str)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(open) = s[from..].find("{{").map(|i| i + from) {
-        let Some(close) = s[open + 2..].find("}}").map(|i| i + open + 2) else {
-            break;
-        };
-        let name = &s[open + 2..close];
-        if is_kebab(name) {
-            out.push((open..close + 2, name));
-        }
-        from = close + 2;
-    }
-    out
+    /// A built-in pack: patterns are compiled on first use (the tests compile them all).
+    builtin: bool,
 }
 
 impl Ctx<'_> {
@@ -97,58 +92,46 @@ impl Ctx<'_> {
             .push(LocatedError::new(self.src, range, message, label).with_help(help));
     }
 
-    fn lexicon(&self, name: &str) -> Option<&Vec<String>> {
+    fn lexicon(&self, name: &str) -> Option<&[String]> {
         self.lexicons
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, words)| words)
+            .map(|(_, words)| words.as_slice())
     }
 
     /// A pattern with every `{{name}}` replaced by `(?:word|word|…)`, longest words first.
     fn expand(&mut self, p: &Spanned<String>) -> Option<String> {
-        let refs = lexicon_refs(&p.value);
-        if refs.is_empty() {
-            return Some(p.value.clone());
-        }
-        let mut out = String::new();
-        let mut last = 0;
-        for (range, name) in refs {
-            let Some(words) = self.lexicon(name) else {
+        match lexicon::expand(&p.value, |name| self.lexicon(name)) {
+            Ok(expanded) => Some(expanded),
+            Err(name) => {
                 let known: Vec<&str> = self.lexicons.iter().map(|(n, _)| n.as_str()).collect();
-                self.error_help(
-                    p,
-                    format!("未知的词表 {{{{{name}}}}}"),
-                    "未知词表",
-                    if known.is_empty() {
-                        "在规则包顶层用 lexicons: 定义词表".to_string()
-                    } else {
-                        format!("已定义的词表：{}", known.join("、"))
-                    },
-                );
-                return None;
-            };
-            let mut words = words.clone();
-            words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-            let alt: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
-            out.push_str(&p.value[last..range.start]);
-            out.push_str(&format!("(?:{})", alt.join("|")));
-            last = range.end;
+                let help = if known.is_empty() {
+                    "在规则包顶层用 lexicons: 定义词表".to_string()
+                } else {
+                    format!("已定义的词表：{}", known.join("、"))
+                };
+                let name = name.to_string();
+                self.error_help(p, format!("未知的词表 {{{{{name}}}}}"), "未知词表", help);
+                None
+            }
         }
-        out.push_str(&p.value[last..]);
-        Some(out)
     }
 
-    fn regexes(&mut self, list: &[Spanned<String>]) -> Vec<Regex> {
+    fn regexes(&mut self, list: &[Spanned<String>]) -> Vec<Pattern> {
         let mut out = Vec::new();
         for p in list {
             let Some(pattern) = self.expand(p) else {
                 continue;
             };
             // Only Traditional→Simplified: width folding or lower-casing would change regex syntax.
-            match Regex::new(&crate::text::normalize::simplify(&pattern)) {
+            let source = crate::text::normalize::simplify(&pattern);
+            if self.builtin {
+                out.push(Pattern::builtin(&source));
+                continue;
+            }
+            match Pattern::compile(&source) {
                 Ok(re) => out.push(re),
-                Err(e) => {
-                    let detail = e.to_string();
+                Err(detail) => {
                     let last = detail.lines().last().unwrap_or("").trim();
                     let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
                     self.error_help(
@@ -167,14 +150,12 @@ impl Ctx<'_> {
         let mut expanded = Vec::new();
         for w in words {
             // A word that is exactly `{{name}}` stands for the words of that lexicon.
-            match lexicon_refs(&w.value).as_slice() {
-                [(range, name)] if range.start == 0 && range.end == w.value.len() => {
-                    match self.lexicon(name) {
-                        Some(list) => expanded.extend(list.iter().cloned()),
-                        None => self.error(w, format!("未知的词表 {{{{{name}}}}}"), "未知词表"),
-                    }
-                }
-                _ => expanded.push(normalize_str(&w.value)),
+            match lexicon::whole_ref(&w.value) {
+                Some(name) => match self.lexicon(name) {
+                    Some(list) => expanded.extend(list.iter().cloned()),
+                    None => self.error(w, format!("未知的词表 {{{{{name}}}}}"), "未知词表"),
+                },
+                None => expanded.push(normalize_str(&w.value)),
             }
         }
         let words: Vec<String> = expanded.into_iter().filter(|w| !w.is_empty()).collect();
@@ -188,11 +169,12 @@ impl Pack {
     pub fn parse(name: &str, text: &str) -> Result<Pack, Vec<LocatedError>> {
         let pack = Pack::parse_unchecked(name, text)?;
         // Examples are the pack's own tests: a pack whose examples misbehave is a broken pack.
-        let errors: Vec<LocatedError> = pack
+        let mut errors: Vec<LocatedError> = pack
             .rules
             .iter()
             .flat_map(|rule| example_failures(&pack.source, rule))
             .collect();
+        errors.extend(library::fact_failures(&pack.source, &pack.facts));
         if errors.is_empty() {
             Ok(pack)
         } else {
@@ -202,13 +184,25 @@ impl Pack {
 
     /// Parses and compiles a pack without running its examples (`huashu test-rules` runs them).
     pub fn parse_unchecked(name: &str, text: &str) -> Result<Pack, Vec<LocatedError>> {
+        Pack::load(name, text, false)
+    }
+
+    /// A built-in pack: parsed, with patterns compiled only when a phrase first needs them and
+    /// examples not run (`cargo test` compiles every pattern and runs every example).
+    pub fn parse_builtin(name: &str, text: &str) -> Result<Pack, Vec<LocatedError>> {
+        Pack::load(name, text, true)
+    }
+
+    fn load(name: &str, text: &str, builtin: bool) -> Result<Pack, Vec<LocatedError>> {
         let src = Arc::new(SourceFile::new(name, text.to_string()));
-        let raw: RawPack =
-            serde_saphyr::from_str(text).map_err(|e| vec![from_yaml_error(&src, &e, "规则包")])?;
+        // The phrasebook limits: a large pack (thousands of rules) must load; alias bombs must not.
+        let raw: RawPack = serde_saphyr::from_str_with_options(text, crate::input::yaml::options())
+            .map_err(|e| vec![from_yaml_error(&src, &e, "规则包")])?;
         let mut ctx = Ctx {
             src: &src,
             errors: Vec::new(),
             lexicons: Vec::new(),
+            builtin,
         };
         if let Some(lexicons) = &raw.lexicons {
             for (name, words) in &lexicons.value.0 {
@@ -240,6 +234,8 @@ impl Pack {
                 "包名",
             );
         }
+        let facts: Arc<[crate::engine::library::Fact]> =
+            library::compile_facts(&mut ctx, &raw.facts).into();
         let mut seen = HashSet::new();
         let mut rules = Vec::new();
         for r in &raw.rules {
@@ -258,22 +254,20 @@ impl Pack {
         if !errors.is_empty() {
             return Err(errors);
         }
+        for r in &mut rules {
+            if let Kind::Library(l) = &mut r.kind {
+                l.facts = facts.clone();
+            }
+        }
         Ok(Pack {
             name: pack_name,
             description: raw.description.unwrap_or_default(),
             origin: name.to_string(),
             rules,
+            facts,
             source: src.clone(),
         })
     }
-}
-
-fn is_kebab(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option<Rule> {
@@ -290,12 +284,17 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
         ),
     }
     let kind = r.kind.value.as_str();
-    if !KINDS.contains(&kind) {
+    let library_kind = crate::engine::library::KINDS.contains(&kind);
+    if !KINDS.contains(&kind) && !library_kind {
         ctx.error_help(
             &r.kind,
             format!("未知的规则类型 “{kind}”"),
             "未知类型",
-            format!("可用类型：{}", KINDS.join("、")),
+            format!(
+                "可用类型：{}；话术库整体检查：{}",
+                KINDS.join("、"),
+                crate::engine::library::KINDS.join("、")
+            ),
         );
         return None;
     }
@@ -364,10 +363,14 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
         ("any", r.any.is_some()),
         ("max_chars", r.max_chars.is_some()),
         ("max_repeat_punct", r.max_repeat_punct.is_some()),
+        ("threshold", r.threshold.is_some()),
+        ("stages", r.stages.is_some()),
+        ("min_phrases", r.min_phrases.is_some()),
     ] {
         if present && !kind_fields(kind).contains(&field) {
             let users: Vec<&str> = KINDS
                 .iter()
+                .chain(crate::engine::library::KINDS)
                 .copied()
                 .filter(|k| kind_fields(k).contains(&field))
                 .collect();
@@ -504,6 +507,17 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
                 max_repeat_punct: r.max_repeat_punct.as_ref().map(|s| s.value),
             })
         }
+        library if library_kind => {
+            let compiled = library::compile_kind(ctx, library, r);
+            let bad = library::compile_examples(ctx, &r.examples.value.bad);
+            let good = library::compile_examples(ctx, &r.examples.value.good);
+            Kind::Library(crate::engine::library::LibraryRule {
+                kind: compiled?,
+                bad,
+                good,
+                facts: Arc::from(Vec::new()),
+            })
+        }
         _ => unreachable!("kind checked above"),
     };
     let default_scene = scenes
@@ -516,6 +530,22 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
         (&r.examples.value.good, &mut examples.good),
     ] {
         for ex in list {
+            if let Some(lib) = &ex.value.library {
+                if !library_kind {
+                    ctx.error_help(
+                        ex,
+                        format!("{kind} 规则的例子是一条话术，不是一组"),
+                        "一组话术",
+                        "一组话术的例子只用于话术库整体检查的规则",
+                    );
+                }
+                out.push(Example {
+                    text: lib.shown(),
+                    scene: default_scene,
+                    span: ctx.range(ex),
+                });
+                continue;
+            }
             let scene = match &ex.value.scene {
                 None => default_scene,
                 Some(s) => Scene::parse(&s.value).unwrap_or_else(|| {
@@ -567,6 +597,9 @@ fn match_of(ctx: &mut Ctx, m: &Spanned<RawMatch>) -> Matcher {
 
 /// Examples that do not behave: a bad one the rule misses, a good one it fires on.
 pub fn example_failures(src: &Arc<SourceFile>, rule: &Rule) -> Vec<LocatedError> {
+    if let Kind::Library(l) = &rule.kind {
+        return crate::engine::library::examples::failures(src, &rule.id, l);
+    }
     let mut out = Vec::new();
     for ex in &rule.examples.bad {
         if crate::engine::linter::rule_hits(rule, &ex.text, ex.scene).is_empty() {

@@ -14,6 +14,9 @@ pub struct RawPack {
     /// Named word lists the pack's rules share: `{{name}}` in a pattern, or a `words` entry.
     #[serde(default)]
     pub lexicons: Option<Spanned<OrderedMap>>,
+    /// Facts the library rules extract (see `super::library`).
+    #[serde(default)]
+    pub facts: Vec<Spanned<super::library::RawFact>>,
     pub rules: Vec<Spanned<RawRule>>,
 }
 
@@ -57,6 +60,14 @@ pub struct RawRule {
     pub max_chars: Option<Spanned<usize>>,
     #[serde(default)]
     pub max_repeat_punct: Option<Spanned<usize>>,
+    /// Library rules (see `super::library`): `near-duplicate`'s similarity threshold.
+    #[serde(default)]
+    pub threshold: Option<Spanned<f64>>,
+    /// `missing-scene`: the stages a library needs, and the size from which it is checked.
+    #[serde(default)]
+    pub stages: Option<Spanned<Vec<Spanned<super::library::RawStage>>>>,
+    #[serde(default)]
+    pub min_phrases: Option<Spanned<usize>>,
     pub examples: Spanned<RawExamples>,
 }
 
@@ -78,11 +89,13 @@ pub struct RawExamples {
     pub good: Vec<Spanned<RawExample>>,
 }
 
-/// An example: a string, or `{text, scene}`.
+/// An example: a string, or `{text, scene}`; for a library rule, a list of phrases, or
+/// `{phrases, policy, stages, limit}`.
 #[derive(Debug)]
 pub struct RawExample {
     pub text: String,
     pub scene: Option<Spanned<String>>,
+    pub library: Option<super::library::RawLibraryExample>,
 }
 
 impl<'de> Deserialize<'de> for RawExample {
@@ -97,22 +110,59 @@ impl<'de> Deserialize<'de> for RawExample {
                 Ok(RawExample {
                     text: v.to_string(),
                     scene: None,
+                    library: None,
+                })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<RawExample, A::Error> {
+                let phrases = super::library::phrases(seq)?;
+                Ok(RawExample {
+                    text: String::new(),
+                    scene: None,
+                    library: Some(super::library::RawLibraryExample {
+                        phrases,
+                        ..Default::default()
+                    }),
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawExample, A::Error> {
                 let mut text = None;
                 let mut scene = None;
+                let mut library: Option<super::library::RawLibraryExample> = None;
+                const FIELDS: &[&str] = &["text", "scene", "phrases", "policy", "stages", "limit"];
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "text" => text = Some(map.next_value::<String>()?),
                         "scene" => scene = Some(map.next_value::<Spanned<String>>()?),
+                        "phrases" | "policy" | "stages" | "limit" => {
+                            let lib = library.get_or_insert_with(Default::default);
+                            lib.set(&key, &mut map)?;
+                        }
                         other => {
-                            return Err(de::Error::unknown_field(other, &["text", "scene"]));
+                            return Err(de::Error::unknown_field(other, FIELDS));
                         }
                     }
                 }
+                if let Some(library) = library {
+                    if text.is_some() || scene.is_some() {
+                        return Err(de::Error::custom(
+                            "a library example has `phrases`, not `text` or `scene`",
+                        ));
+                    }
+                    if library.phrases.is_empty() {
+                        return Err(de::Error::missing_field("phrases"));
+                    }
+                    return Ok(RawExample {
+                        text: String::new(),
+                        scene: None,
+                        library: Some(library),
+                    });
+                }
                 let text = text.ok_or_else(|| de::Error::missing_field("text"))?;
-                Ok(RawExample { text, scene })
+                Ok(RawExample {
+                    text,
+                    scene,
+                    library: None,
+                })
             }
         }
         d.deserialize_any(V)

@@ -1,5 +1,5 @@
-//! Compiled rules. Each kind lives in its own module; this one holds what they share: levels, scopes,
-//! `except`/`unless`, and the loop that runs a rule over a phrase's normalised text.
+//! Rules as loaded. Each kind lives in its own module; this one holds what they share: levels, scopes,
+//! scenes, `except`/`unless` and examples. The engine ([`crate::engine::linter`]) runs them.
 
 pub mod forbid;
 pub mod limit;
@@ -8,8 +8,8 @@ pub mod replace;
 pub mod require;
 pub mod require_with;
 
+use crate::engine::pattern::Pattern;
 use crate::text::scene::Scene;
-use regex::Regex;
 use serde::Serialize;
 use std::fmt;
 use std::ops::Range;
@@ -84,6 +84,8 @@ pub enum Kind {
     RequireWith(require_with::RequireWith),
     Require(require::Require),
     Limit(limit::Limit),
+    /// A rule over the whole library (see [`crate::engine::library`]): it never matches one phrase.
+    Library(crate::engine::library::LibraryRule),
 }
 
 impl Kind {
@@ -94,6 +96,15 @@ impl Kind {
             Kind::RequireWith(_) => "require-with",
             Kind::Require(_) => "require",
             Kind::Limit(_) => "limit",
+            Kind::Library(l) => l.kind.name(),
+        }
+    }
+
+    /// The library rule, when this is one.
+    pub fn library(&self) -> Option<&crate::engine::library::LibraryRule> {
+        match self {
+            Kind::Library(l) => Some(l),
+            _ => None,
         }
     }
 }
@@ -125,17 +136,12 @@ pub struct Rule {
     pub scope: Scope,
     pub view: View,
     pub suggest: Vec<String>,
-    pub except: Vec<Regex>,
-    pub unless: Vec<Regex>,
+    /// A match inside an `except` match is dropped.
+    pub except: Vec<Pattern>,
+    /// A scope where an `unless` pattern matches has no finding.
+    pub unless: Vec<Pattern>,
     pub kind: Kind,
     pub examples: Examples,
-}
-
-/// A match of a rule: a byte range of the normalised phrase and what to write instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
-    pub range: Range<usize>,
-    pub suggestions: Vec<String>,
 }
 
 impl Rule {
@@ -151,64 +157,18 @@ impl Rule {
             _ => None,
         }
     }
-
-    /// Runs the rule over each scope of a view of a phrase (the one `self.view` names); hits are
-    /// byte ranges of the whole view.
-    pub fn check(&self, view: &str, scopes: &[Range<usize>]) -> Vec<Hit> {
-        // Per scope: the kind finds matches; `unless` silences the scope; `except` drops matches lying
-        // inside one of its matches; what still overlaps is one finding. Most scopes have no match, so
-        // `unless` and `except` are only searched when there is one.
-        let mut all = Vec::new();
-        for scope in scopes {
-            let text = &view[scope.clone()];
-            let mut hits = Vec::new();
-            let excepted = || -> Vec<Range<usize>> {
-                self.except
-                    .iter()
-                    .flat_map(|re| re.find_iter(text).map(|m| m.range()))
-                    .collect()
-            };
-            match &self.kind {
-                Kind::Forbid(k) => k.hits(text, &self.suggest, &mut hits),
-                Kind::Replace(k) => k.hits(text, &mut hits),
-                Kind::Require(k) => k.hits(text, &self.suggest, &mut hits),
-                Kind::Limit(k) => k.hits(text, &self.suggest, &mut hits),
-                Kind::RequireWith(k) if !k.when.is_match(text) => {}
-                Kind::RequireWith(k) => {
-                    let ex = if self.except.is_empty() {
-                        Vec::new()
-                    } else {
-                        excepted()
-                    };
-                    k.hits(text, &self.suggest, |r| !inside_any(r, &ex), &mut hits);
-                }
-            }
-            if hits.is_empty() || self.unless.iter().any(|re| re.is_match(text)) {
-                continue;
-            }
-            if !self.except.is_empty() && !matches!(self.kind, Kind::RequireWith(_)) {
-                let ex = excepted();
-                hits.retain(|h| !inside_any(&h.range, &ex));
-            }
-            if matches!(self.kind, Kind::Forbid(_)) {
-                matcher::drop_overlaps(&mut hits, |h| h.range.clone());
-            }
-            all.extend(hits.into_iter().map(|mut h| {
-                h.range = h.range.start + scope.start..h.range.end + scope.start;
-                h
-            }));
-        }
-        all
-    }
-}
-
-fn inside_any(r: &Range<usize>, outer: &[Range<usize>]) -> bool {
-    outer.iter().any(|o| o.start <= r.start && r.end <= o.end)
 }
 
 /// Sentence scopes of a normalised text: split after 。!?;… and at line breaks.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    sentences_into(text, &mut out);
+    out
+}
+
+/// [`sentences`] into a buffer (cleared first).
+pub fn sentences_into(text: &str, out: &mut Vec<Range<usize>>) {
+    out.clear();
     let mut start = 0;
     let mut iter = text.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
@@ -239,7 +199,6 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     if start < text.len() {
         out.push(start..text.len());
     }
-    out
 }
 
 #[cfg(test)]

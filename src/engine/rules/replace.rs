@@ -2,8 +2,7 @@
 //! applied without a person looking. (`Fix::Remove` is the `forbid` counterpart: the match can be
 //! deleted without a person looking.)
 
-use super::Hit;
-use aho_corasick::{AhoCorasick, MatchKind};
+use super::matcher::Words;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -17,30 +16,21 @@ pub enum Fix {
 
 #[derive(Debug, Clone)]
 pub struct Replace {
-    keys: AhoCorasick,
-    /// The replacements of each key, in the order of the keys given to `new`.
-    values: Vec<Vec<String>>,
+    /// The bad forms, matched leftmost-longest.
+    pub keys: Words,
+    /// The replacements of each key, in the order of the keys.
+    pub values: Vec<Vec<String>>,
     pub fix: Fix,
 }
 
 impl Replace {
-    /// `map` keys must already be normalised.
+    /// `map` keys must already be normalised; `map` must not be empty.
     pub fn new(map: Vec<(String, Vec<String>)>, fix: Fix) -> Self {
-        let keys = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(map.iter().map(|(k, _)| k))
-            .expect("a literal automaton over a few thousand words always builds");
+        let (keys, values) = map.into_iter().unzip();
         Replace {
-            keys,
-            values: map.into_iter().map(|(_, v)| v).collect(),
+            keys: Words::new(keys).expect("a replace rule has at least one key"),
+            values,
             fix,
         }
-    }
-
-    pub fn hits(&self, text: &str, out: &mut Vec<Hit>) {
-        out.extend(self.keys.find_iter(text).map(|m| Hit {
-            range: m.range(),
-            suggestions: self.values[m.pattern().as_usize()].clone(),
-        }));
     }
 }

@@ -1,0 +1,315 @@
+//! Library checks: rules that look at all phrases of a library together (a run, or one shop where a
+//! file names it) instead of one phrase at a time: the same reply saved twice, replies that differ
+//! only slightly, two replies on one quick code, replies promising different things, replies that
+//! contradict the shop's stated policy, conversation stages with no reply at all, and names and
+//! codes too long for the platform.
+//!
+//! They are rules like any other ([`crate::engine::rules::Kind::Library`]): ids, levels, messages,
+//! selection, suppressions and baselines work the same. They never match a single phrase on its
+//! own; the run computes a compact [`Sketch`] of every phrase where it lints it, and an [`Index`]
+//! merges the sketches in path order (see `run::library`).
+//!
+//! [`key`] is how phrases are compared, [`facts`] what they promise, [`index`] the library as it
+//! grows, [`examples`] the packs' multi-phrase examples.
+
+pub mod examples;
+pub mod facts;
+pub mod index;
+pub mod key;
+
+pub use facts::{Fact, Hit, Value, ValueType};
+pub use index::{Index, LibId, PhraseId};
+
+use crate::text::normalize::normalize_str;
+use crate::text::scene::Scene;
+use regex::Regex;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// The kinds of library rules, as packs name them.
+pub const KINDS: &[&str] = &[
+    "duplicate",
+    "near-duplicate",
+    "duplicate-code",
+    "inconsistent-promise",
+    "contradicts-policy",
+    "missing-scene",
+    "group-name-too-long",
+    "code-too-long",
+];
+
+/// Words and patterns, matched on normalised text (one regex for all).
+#[derive(Debug, Clone)]
+pub struct Words {
+    re: Regex,
+}
+
+impl Words {
+    /// `words` are literals (normalised here), `patterns` regexes (already Simplified).
+    pub fn new(words: &[String], patterns: &[String]) -> Result<Words, regex::Error> {
+        let mut alternatives: Vec<String> = words
+            .iter()
+            .map(|w| normalize_str(w))
+            .filter(|w| !w.is_empty())
+            .map(|w| regex::escape(&w))
+            .collect();
+        alternatives.extend(patterns.iter().map(|p| format!("(?:{p})")));
+        let re = Regex::new(&alternatives.join("|"))?;
+        Ok(Words { re })
+    }
+
+    pub fn is_match(&self, normalised: &str) -> bool {
+        self.re.is_match(normalised)
+    }
+}
+
+/// A conversation stage a library should have a reply for (greeting, payment reminder, an apology
+/// in after-sales, closing thanks).
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// Kebab-case name, as `library: stages:` in the config names it.
+    pub name: String,
+    /// What shop owners call it (售后致歉).
+    pub label: String,
+    /// A phrase in one of these scenes covers the stage (if it also matches `with`, when given).
+    pub scenes: Vec<Scene>,
+    pub with: Option<Words>,
+    /// A phrase in any scene that matches this covers the stage too.
+    pub any: Option<Words>,
+}
+
+impl Stage {
+    pub fn covered_by(&self, normalised: &str, scene: Scene) -> bool {
+        (self.scenes.contains(&scene) && self.with.as_ref().is_none_or(|w| w.is_match(normalised)))
+            || self.any.as_ref().is_some_and(|a| a.is_match(normalised))
+    }
+}
+
+/// What a library rule checks, with its parameters.
+#[derive(Debug, Clone)]
+pub enum LibraryKind {
+    Duplicate,
+    NearDuplicate {
+        /// Bigram similarity (Jaccard) at or above which two phrases are near-duplicates.
+        threshold: f64,
+    },
+    DuplicateCode,
+    InconsistentPromise,
+    ContradictsPolicy,
+    MissingScene {
+        stages: Vec<Stage>,
+        /// A library with fewer phrases is a fragment, not a library: not checked.
+        min_phrases: usize,
+    },
+    GroupNameTooLong {
+        /// `None` until a config names the platform's limit.
+        max_chars: Option<usize>,
+    },
+    CodeTooLong {
+        max_chars: Option<usize>,
+    },
+}
+
+impl LibraryKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            LibraryKind::Duplicate => "duplicate",
+            LibraryKind::NearDuplicate { .. } => "near-duplicate",
+            LibraryKind::DuplicateCode => "duplicate-code",
+            LibraryKind::InconsistentPromise => "inconsistent-promise",
+            LibraryKind::ContradictsPolicy => "contradicts-policy",
+            LibraryKind::MissingScene { .. } => "missing-scene",
+            LibraryKind::GroupNameTooLong { .. } => "group-name-too-long",
+            LibraryKind::CodeTooLong { .. } => "code-too-long",
+        }
+    }
+
+    /// Whether its findings are known only once every phrase is in.
+    pub fn is_deferred(&self) -> bool {
+        matches!(
+            self,
+            LibraryKind::InconsistentPromise | LibraryKind::MissingScene { .. }
+        )
+    }
+}
+
+/// One phrase of a multi-phrase example.
+#[derive(Debug, Clone)]
+pub struct ExamplePhrase {
+    pub text: String,
+    pub scene: Scene,
+    pub group: Option<String>,
+    pub code: Option<String>,
+}
+
+/// A library rule's example: a small library, with what the config would say.
+#[derive(Debug, Clone, Default)]
+pub struct LibraryExample {
+    pub phrases: Vec<ExamplePhrase>,
+    /// `policy:` entries (fact label or name → value).
+    pub policy: Vec<(String, String)>,
+    /// Required stages (`None`: all the rule declares).
+    pub stages: Option<Vec<String>>,
+    /// The limit for the length rules.
+    pub limit: Option<usize>,
+    /// Byte range of the example in the pack file.
+    pub span: Range<usize>,
+}
+
+/// A compiled library rule.
+#[derive(Debug, Clone)]
+pub struct LibraryRule {
+    pub kind: LibraryKind,
+    pub bad: Vec<LibraryExample>,
+    pub good: Vec<LibraryExample>,
+    /// The facts of the rule's pack (its examples use them; a run uses every loaded pack's).
+    pub facts: Arc<[Fact]>,
+}
+
+/// What the run's library checks need to know about a phrase, computed where it is linted.
+#[derive(Debug, Clone)]
+pub struct Sketch {
+    /// Hash of the phrase's key; 0 when it has none (punctuation or emoji only).
+    pub key: u64,
+    /// Its shape, for near-duplicates.
+    pub shape: Option<key::Shape>,
+    /// Hash of its quick code (trimmed, normalised), and the code's length in characters.
+    pub code: Option<(u64, usize)>,
+    pub scene: Scene,
+    /// The stages it covers, one bit per stage of the run.
+    pub stages: u64,
+    /// The facts it states.
+    pub facts: Vec<Hit>,
+}
+
+/// The run's library checks, set up once: facts from every loaded pack, the policy, the stages.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub facts: Vec<Fact>,
+    /// The policy value of each fact, where the config states one.
+    pub policy: Vec<Option<Value>>,
+    /// The stages of the run (at most 64).
+    pub stages: Vec<Stage>,
+    /// Whether any near-duplicate rule runs (shapes are computed only then).
+    pub near: bool,
+}
+
+impl Library {
+    /// The sketch of one phrase.
+    pub fn sketch(&self, text: &str, scene: Scene, code: Option<&str>) -> Sketch {
+        // One normalised view for the key, the stages and the facts.
+        let norm = crate::text::normalize::Normalized::new(text);
+        let key_text = key::key_of_normalized(norm.as_str());
+        let key = if key_text.is_empty() {
+            0
+        } else {
+            key::hash(key_text.as_bytes()).max(1)
+        };
+        let shape = if self.near {
+            key::shape(&key_text)
+        } else {
+            None
+        };
+        let code = code.map(str::trim).filter(|c| !c.is_empty()).map(|c| {
+            (
+                key::hash(normalize_str(c).as_bytes()).max(1),
+                c.chars().count(),
+            )
+        });
+        let mut stages = 0u64;
+        if !self.stages.is_empty() {
+            for (i, s) in self.stages.iter().enumerate().take(64) {
+                if s.covered_by(norm.as_str(), scene) {
+                    stages |= 1 << i;
+                }
+            }
+        }
+        Sketch {
+            key,
+            shape,
+            code,
+            scene,
+            stages,
+            facts: facts::extract_normalized(&self.facts, &norm),
+        }
+    }
+
+    /// The fact a `policy:` key names (its label or its name).
+    pub fn fact_named(&self, name: &str) -> Option<usize> {
+        let name = normalize_str(name.trim());
+        self.facts
+            .iter()
+            .position(|f| normalize_str(&f.label) == name || f.name == name)
+    }
+}
+
+/// The policy value a fact statement contradicts, if any.
+pub fn contradicts<'a>(policy: &'a [Option<Value>], hit: &Hit) -> Option<&'a Value> {
+    policy
+        .get(hit.fact)
+        .and_then(Option::as_ref)
+        .filter(|v| **v != hit.value)
+}
+
+/// Whether a name or code of `chars` characters is over a limit (none: never).
+pub fn too_long(max: Option<usize>, chars: usize) -> bool {
+    max.is_some_and(|m| chars > m)
+}
+
+/// A growing list stored in fixed-size chunks: no reallocation doubles it for a moment, and at most
+/// one chunk is unused, so a million small entries cost what they hold.
+#[derive(Debug, Clone)]
+pub struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+const CHUNK: usize = 1 << 14;
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    pub fn push(&mut self, value: T) {
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        self.chunks.last_mut().expect("a chunk").push(value);
+        self.len += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.chunks.get(i / CHUNK)?.get(i % CHUNK)
+    }
+
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        self.chunks.get_mut(i / CHUNK)?.get_mut(i % CHUNK)
+    }
+}
+
+impl<T> std::ops::Index<usize> for Chunked<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Chunked<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.chunks[i / CHUNK][i % CHUNK]
+    }
+}

@@ -1,0 +1,445 @@
+//! A rule's regular expression: its source, the literals every match contains (for the gate that
+//! decides which patterns a phrase needs), and how it is matched, built the first time a phrase needs
+//! it. Cloning shares all of it.
+//!
+//! A pattern that is only an alternation of literals (`不能|无法|不支持`, `(用|少|错)不了`) is matched
+//! by a leftmost-first Aho-Corasick automaton over them, which finds exactly the regex's matches and
+//! builds in a fraction of the time; any other pattern is a regex-automata meta regex, configured as
+//! the regex crate configures it. A regex is first compiled without its lazy DFA (half the work: no
+//! reverse automaton), which is quick to build and fast enough on a few phrases; after [`UPGRADE`]
+//! searches it is compiled again in full, so a large file gets the DFA's speed and a short one never
+//! pays for it. The built-in packs' literals are worked out at build time
+//! (`build.rs`), so a run parses none of their patterns up front, and a pattern a run never needs is
+//! never compiled. Regex searches take a cache from the caller, one per thread, so worker threads
+//! never contend for the regex's own pool.
+
+use crate::engine::literals;
+use aho_corasick::AhoCorasick;
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::util::iter::Searcher;
+use regex_automata::util::syntax;
+use regex_automata::{Input, MatchKind, meta};
+use regex_syntax::hir::Hir;
+use std::ops::Range;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// Searches with the quickly built regex before the full one is built.
+pub const UPGRADE: u32 = 64;
+
+/// This thread's search caches for one pattern: for its quick regex and for its full one.
+pub type Caches = [Option<meta::Cache>; 2];
+
+#[derive(Clone)]
+pub struct Pattern(Arc<Inner>);
+
+struct Inner {
+    /// The pattern as compiled: Traditional already simplified.
+    source: Box<str>,
+    /// Known once the pattern is parsed, or from the build.
+    analysis: OnceLock<Analysis>,
+    /// The literal automaton, or the regex built without its lazy DFA.
+    matcher: OnceLock<Compiled>,
+    /// The regex with every engine the regex crate would use.
+    full: OnceLock<meta::Regex>,
+    /// Searches so far (counted until the full regex is built).
+    uses: AtomicU32,
+}
+
+/// What parsing tells: sets of literals every match contains one of each of (`None`: no such set),
+/// and the literals the pattern consists of (`None`: it is not just literals).
+struct Analysis {
+    required: Clauses,
+    exact: Lits,
+}
+
+enum Clauses {
+    None,
+    Static(&'static [&'static [&'static [u8]]]),
+    Owned(Vec<Vec<Vec<u8>>>),
+}
+
+impl Clauses {
+    fn get(&self) -> Option<Vec<Vec<&[u8]>>> {
+        match self {
+            Clauses::None => None,
+            Clauses::Static(c) => Some(c.iter().map(|s| s.to_vec()).collect()),
+            Clauses::Owned(c) => Some(
+                c.iter()
+                    .map(|s| s.iter().map(Vec::as_slice).collect())
+                    .collect(),
+            ),
+        }
+    }
+}
+
+enum Lits {
+    None,
+    Static(&'static [&'static [u8]]),
+    Owned(Vec<Vec<u8>>),
+}
+
+impl Lits {
+    fn from(l: Option<Vec<Vec<u8>>>) -> Lits {
+        l.map_or(Lits::None, Lits::Owned)
+    }
+
+    fn get(&self) -> Option<Vec<&[u8]>> {
+        match self {
+            Lits::None => None,
+            Lits::Static(l) => Some(l.to_vec()),
+            Lits::Owned(l) => Some(l.iter().map(Vec::as_slice).collect()),
+        }
+    }
+}
+
+enum Compiled {
+    Literals(AhoCorasick),
+    Regex(meta::Regex),
+}
+
+/// `(pattern, required literals, exact literals)` of every built-in pattern, sorted by pattern; from
+/// `build.rs`.
+type Prepared = &'static [(
+    &'static str,
+    Option<&'static [&'static [&'static [u8]]]>,
+    Option<&'static [&'static [u8]]>,
+)];
+static PREPARED: Prepared = include!(concat!(env!("OUT_DIR"), "/builtin_literals.rs"));
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Pattern").field(&self.as_str()).finish()
+    }
+}
+
+/// The regex crate's configuration (`regex::Regex::new`), so matches are the same as with it; only
+/// what cannot change a match is left out: capture groups (only the whole match is used) and the
+/// regex's own prefilter (the engine's gate has run already, and phrases are short).
+fn full_config() -> meta::Config {
+    meta::Config::new()
+        .nfa_size_limit(Some(10 * (1 << 20)))
+        .hybrid_cache_capacity(2 * (1 << 20))
+        .match_kind(MatchKind::LeftmostFirst)
+        .utf8_empty(true)
+        .which_captures(WhichCaptures::Implicit)
+        .auto_prefilter(false)
+}
+
+/// [`full_config`] without the engines that need a reverse automaton or extra analysis: the PikeVM
+/// and the bounded backtracker find the same matches, more slowly, on short texts not much so.
+fn quick_config() -> meta::Config {
+    full_config().hybrid(false).onepass(false)
+}
+
+/// The pattern's syntax tree; the error is worded as the regex crate words it.
+fn parse(source: &str) -> Result<Hir, String> {
+    regex_syntax::ParserBuilder::new()
+        .utf8(true)
+        .build()
+        .parse(source)
+        .map_err(|e| e.to_string())
+}
+
+/// An invalid pattern's error as the regex crate words it.
+fn build_error(e: &meta::BuildError) -> String {
+    if let Some(limit) = e.size_limit() {
+        format!("Compiled regex exceeds size limit of {limit} bytes.")
+    } else if let Some(syntax) = e.syntax_error() {
+        syntax.to_string()
+    } else {
+        e.to_string()
+    }
+}
+
+fn analyse(hir: &Hir) -> Analysis {
+    Analysis {
+        required: literals::required_all(hir).map_or(Clauses::None, Clauses::Owned),
+        exact: Lits::from(literals::exact(hir)),
+    }
+}
+
+fn leftmost_first(lits: &[&[u8]]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .prefilter(false)
+        .build(lits)
+        .expect("an automaton over a pattern's literals always builds")
+}
+
+impl Pattern {
+    fn with(source: &str) -> Inner {
+        Inner {
+            source: source.into(),
+            analysis: OnceLock::new(),
+            matcher: OnceLock::new(),
+            full: OnceLock::new(),
+            uses: AtomicU32::new(0),
+        }
+    }
+
+    /// Compiles a pattern now (a user pack's: its mistakes are reported when the pack loads, worded
+    /// as the regex crate words them). `source` must already be simplified.
+    pub fn compile(source: &str) -> Result<Pattern, String> {
+        let hir = parse(source)?;
+        // Built even when the pattern is only literals: a pattern too big for the regex crate is an
+        // error in the pack.
+        let re = meta::Builder::new()
+            .configure(full_config())
+            .build_from_hir(&hir)
+            .map_err(|e| build_error(&e))?;
+        let inner = Pattern::with(source);
+        let analysis = analyse(&hir);
+        if let Some(lits) = analysis.exact.get() {
+            let _ = inner.matcher.set(Compiled::Literals(leftmost_first(&lits)));
+        }
+        let _ = inner.full.set(re);
+        let _ = inner.analysis.set(analysis);
+        Ok(Pattern(Arc::new(inner)))
+    }
+
+    /// A pattern of a built-in pack, compiled only when first searched. Its literals come from the
+    /// build; a pattern the build did not see is analysed when first asked about.
+    pub fn builtin(source: &str) -> Pattern {
+        let inner = Pattern::with(source);
+        if let Ok(i) = PREPARED.binary_search_by_key(&source, |(s, _, _)| s) {
+            let (_, required, exact) = PREPARED[i];
+            let _ = inner.analysis.set(Analysis {
+                required: required.map_or(Clauses::None, Clauses::Static),
+                exact: exact.map_or(Lits::None, Lits::Static),
+            });
+        }
+        Pattern(Arc::new(inner))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0.source
+    }
+
+    /// Whether `build.rs` prepared this built-in pattern's literals (it sees the patterns after
+    /// lexicon expansion and simplification, as the pack loader makes them).
+    pub fn is_prepared(source: &str) -> bool {
+        PREPARED
+            .binary_search_by_key(&source, |(s, _, _)| s)
+            .is_ok()
+    }
+
+    fn analysis(&self) -> &Analysis {
+        self.0.analysis.get_or_init(|| match parse(&self.0.source) {
+            Ok(hir) => analyse(&hir),
+            Err(_) => Analysis {
+                required: Clauses::None,
+                exact: Lits::None,
+            },
+        })
+    }
+
+    /// Sets of literals: every match contains one literal of each set; `None` when none is known
+    /// (then the pattern is searched on every phrase its rule runs on).
+    pub fn literals(&self) -> Option<Vec<Vec<&[u8]>>> {
+        self.analysis().required.get()
+    }
+
+    /// The literals the pattern consists of, in order of preference, if that is all it is.
+    pub fn exact_literals(&self) -> Option<Vec<&[u8]>> {
+        self.analysis().exact.get()
+    }
+
+    fn build(&self, config: meta::Config) -> meta::Regex {
+        meta::Builder::new()
+            .configure(config)
+            .syntax(syntax::Config::new().utf8(true))
+            .build(&self.0.source)
+            .unwrap_or_else(|e| {
+                // Built-in patterns are all compiled by `cargo test`: this is a broken build.
+                panic!(
+                    "pattern {:?} does not compile: {}",
+                    self.0.source,
+                    build_error(&e)
+                )
+            })
+    }
+
+    /// What to search with: the literal automaton, or a regex and the index of its cache.
+    fn engine(&self) -> Engine<'_> {
+        if let Some(full) = self.0.full.get() {
+            if let Some(Compiled::Literals(ac)) = self.0.matcher.get() {
+                return Engine::Literals(ac);
+            }
+            return Engine::Regex(full, 1);
+        }
+        let quick = self.0.matcher.get_or_init(|| {
+            if let Some(lits) = self.analysis().exact.get() {
+                return Compiled::Literals(leftmost_first(&lits));
+            }
+            Compiled::Regex(self.build(quick_config()))
+        });
+        match quick {
+            Compiled::Literals(ac) => Engine::Literals(ac),
+            Compiled::Regex(re) => {
+                if self.0.uses.fetch_add(1, Ordering::Relaxed) < UPGRADE {
+                    Engine::Regex(re, 0)
+                } else {
+                    Engine::Regex(self.0.full.get_or_init(|| self.build(full_config())), 1)
+                }
+            }
+        }
+    }
+
+    /// Whether the pattern matches anywhere in `text`. `caches` are this thread's for the pattern.
+    pub fn is_match(&self, caches: &mut Caches, text: &str) -> bool {
+        match self.engine() {
+            Engine::Literals(ac) => ac.is_match(text),
+            Engine::Regex(re, i) => {
+                let cache = caches[i].get_or_insert_with(|| re.create_cache());
+                re.is_match_with(cache, &Input::new(text))
+            }
+        }
+    }
+
+    /// Every match, leftmost-first and non-overlapping, as `regex::Regex::find_iter` finds them; empty
+    /// ones only when `empty` is set. `caches` are this thread's for the pattern.
+    pub fn find_iter(
+        &self,
+        caches: &mut Caches,
+        text: &str,
+        empty: bool,
+        mut f: impl FnMut(Range<usize>),
+    ) {
+        match self.engine() {
+            // Literals are never empty.
+            Engine::Literals(ac) => ac.find_iter(text).for_each(|m| f(m.range())),
+            Engine::Regex(re, i) => {
+                let cache = caches[i].get_or_insert_with(|| re.create_cache());
+                let mut it = Searcher::new(Input::new(text));
+                while let Some(m) = it.advance(|input| Ok(re.search_with(cache, input))) {
+                    if empty || !m.is_empty() {
+                        f(m.range());
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum Engine<'a> {
+    Literals(&'a AhoCorasick),
+    /// A regex and which of the thread's two caches is its.
+    Regex(&'a meta::Regex, usize),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rules::Kind;
+    use crate::text::normalize::normalize_str;
+    use crate::text::skeleton::Skeleton;
+
+    /// Every built-in pattern, and every corpus phrase and rule example as the engine sees it.
+    fn patterns_and_phrases() -> (Vec<Pattern>, Vec<String>) {
+        let mut patterns = Vec::new();
+        let mut phrases = Vec::new();
+        for name in crate::engine::builtin::names() {
+            let pack = crate::engine::builtin::load(name).unwrap().unwrap();
+            for rule in &pack.rules {
+                patterns.extend(rule.except.iter().chain(&rule.unless).cloned());
+                match &rule.kind {
+                    Kind::Forbid(f) => patterns.extend(f.matcher.patterns.iter().cloned()),
+                    Kind::RequireWith(r) => {
+                        patterns.extend(r.when.patterns.iter().cloned());
+                        patterns.extend(r.require.patterns.iter().cloned());
+                    }
+                    Kind::Require(r) => patterns.extend(r.any.patterns.iter().cloned()),
+                    _ => {}
+                }
+                for ex in rule.examples.bad.iter().chain(&rule.examples.good) {
+                    phrases.push(normalize_str(&ex.text));
+                }
+            }
+        }
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for line in text.lines().filter(|l| !l.starts_with('#')) {
+                if let Some(t) = line.splitn(3, '\t').nth(2) {
+                    phrases.push(normalize_str(&t.replace("\\n", "\n")));
+                }
+            }
+        }
+        // Skeleton rules' patterns run on the skeleton of a phrase: check them there too.
+        let seen: std::collections::HashSet<&String> = phrases.iter().collect();
+        let skeletons: Vec<String> = phrases
+            .iter()
+            .map(|p| {
+                Skeleton::from_chars(p.chars().collect())
+                    .as_str()
+                    .to_string()
+            })
+            .filter(|k| !seen.contains(k))
+            .collect();
+        phrases.extend(skeletons);
+        (patterns, phrases)
+    }
+
+    /// The pack loader expands lexicons and simplifies before `Pattern::builtin`; `build.rs` must
+    /// have done the same, or a built-in pattern would be parsed at run time.
+    #[test]
+    fn build_prepared_every_builtin_pattern() {
+        let (patterns, _) = patterns_and_phrases();
+        assert!(patterns.len() > 100);
+        for p in &patterns {
+            assert!(Pattern::is_prepared(p.as_str()), "{}", p.as_str());
+        }
+    }
+
+    /// The two shortcuts are checked against the regex itself, built the regex crate's way: the gate's
+    /// literal sets are in every phrase a pattern matches, and a pattern matched as literals finds
+    /// exactly the regex's matches.
+    #[test]
+    fn literals_are_in_every_match_and_literal_patterns_match_as_the_regex() {
+        let (patterns, phrases) = patterns_and_phrases();
+        let (mut matched, mut literal) = (0, 0);
+        for p in &patterns {
+            let re = meta::Builder::new()
+                .configure(
+                    meta::Config::new()
+                        .nfa_size_limit(Some(10 * (1 << 20)))
+                        .hybrid_cache_capacity(2 * (1 << 20)),
+                )
+                .build(p.as_str())
+                .unwrap();
+            let clauses = p.literals();
+            let exact = p.exact_literals().map(|l| leftmost_first(&l));
+            let mut caches = Caches::default();
+            for text in &phrases {
+                let want: Vec<Range<usize>> =
+                    re.find_iter(text.as_str()).map(|m| m.range()).collect();
+                if !want.is_empty() {
+                    matched += 1;
+                    for clause in clauses.iter().flatten() {
+                        assert!(
+                            clause
+                                .iter()
+                                .any(|l| text.as_bytes().windows(l.len()).any(|w| w == *l)),
+                            "{}: no literal of {clause:?} in {text}",
+                            p.as_str()
+                        );
+                    }
+                }
+                if let Some(ac) = &exact {
+                    literal += 1;
+                    let got: Vec<Range<usize>> = ac.find_iter(text).map(|m| m.range()).collect();
+                    assert_eq!(got, want, "{} on {text}", p.as_str());
+                }
+                let mut got = Vec::new();
+                p.find_iter(&mut caches, text, true, |r| got.push(r));
+                assert_eq!(got, want, "{} on {text}", p.as_str());
+            }
+        }
+        assert!(
+            matched > 1000 && literal > 1000,
+            "{matched} matches, {literal} literal checks"
+        );
+    }
+}
