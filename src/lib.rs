@@ -8,6 +8,8 @@
 //! 4. [`report`]: findings placed in their files, and one writer per output format.
 //! 5. [`run`]: a run as the config and the command line set it up: selection, suppressions,
 //!    baselines, fixes, and the subcommands.
+//! 6. [`server`]: `huashu server`, the same checks live in the editor (the Language Server
+//!    Protocol).
 //!
 //! [`error`] sits below them all: the errors that stop a run, each naming its file and place.
 
@@ -16,6 +18,7 @@ pub mod error;
 pub mod input;
 pub mod report;
 pub mod run;
+pub mod server;
 pub mod text;
 
 pub use engine::RuleSelection;

@@ -185,6 +185,8 @@ enum Command {
         /// 规则包文件（默认：内置规则包）
         packs: Vec<PathBuf>,
     },
+    /// 作为语言服务器（LSP，经标准输入输出）运行，在编辑器里边写边查：见 docs/editors.md
+    Server,
 }
 
 fn main() -> ExitCode {
@@ -207,6 +209,19 @@ fn main() -> ExitCode {
         none: cli.no_config,
     };
     let command = match cli.command {
+        // Standard output is the protocol's: nothing else may lock or write it.
+        Some(Command::Server) if config.path.is_some() || config.none => {
+            let error = huashu::Error::usage(
+                "huashu server 不接受 --config 或 --no-config",
+                Some(
+                    "服务器为每个文件从它所在的目录向上查找 huashu.yaml，和 huashu check 一样"
+                        .into(),
+                ),
+            );
+            eprint!("{}", output::pretty::render_run_error(&error, err_color));
+            return ExitCode::from(2);
+        }
+        Some(Command::Server) => return ExitCode::from(huashu::server::run()),
         Some(command) => command,
         None => return without_subcommand(cli.files, &config),
     };
@@ -260,7 +275,7 @@ fn command_line_error(e: clap::Error) -> ExitCode {
         ErrorKind::InvalidSubcommand => (
             format!("没有 {} 这个子命令", get(ContextKind::InvalidSubcommand)),
             did_you_mean(ContextKind::SuggestedSubcommand).unwrap_or_else(|| {
-                "可用的子命令：check、rules、explain、init、config、test-rules".to_string()
+                "可用的子命令：check、rules、explain、init、config、test-rules、server".to_string()
             }),
         ),
         ErrorKind::InvalidValue => {
@@ -309,7 +324,7 @@ fn command_line_error(e: clap::Error) -> ExitCode {
         ),
         ErrorKind::MissingSubcommand => (
             "缺少子命令".to_string(),
-            "可用的子命令：check、rules、explain、init、config、test-rules".to_string(),
+            "可用的子命令：check、rules、explain、init、config、test-rules、server".to_string(),
         ),
         _ => ("命令行参数有误".to_string(), see_help),
     };
@@ -434,6 +449,7 @@ fn run(command: Command, config: &ConfigChoice, color: bool) -> Result<u8, huash
             commands::explain(&rule, &selection.into_lib(), config, io.err)?
         }
         Command::TestRules { packs } => return commands::test_rules(&packs, &mut io),
+        Command::Server => unreachable!("the server runs before standard output is locked"),
     };
     // A closed pipe (huashu rules | head) is fine; a full disk is an error.
     huashu::run::emit(io.out, &text)?;

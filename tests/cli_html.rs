@@ -235,3 +235,40 @@ fn output_cannot_go_with_write_baseline() {
     assert!(!fixtures().join("x.json").exists());
     assert!(!fixtures().join("b.json").exists());
 }
+
+#[test]
+fn the_page_opens_with_the_library_overview() {
+    // Two phrases that promise different shipping times, in two groups, with the built-in packs.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.csv"),
+        "快捷短语,快捷短语分组\n付款后48小时内发货，请您放心,物流\n亲，我们24小时内发货哦,物流\n感谢您的支持，祝您购物愉快！,结束语\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("huashu")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--format", "html", "a.csv"])
+        .output()
+        .unwrap();
+    let page = String::from_utf8(out.stdout).unwrap();
+    let end = blocks(&page).pop().expect("the end block");
+    let library = &end["library"];
+    assert_eq!(library["groups"][0]["name"], "物流", "{library}");
+    assert_eq!(library["groups"][0]["phrases"], 2, "{library}");
+    let promise = library["inconsistent"][0]["message"].as_str().unwrap();
+    assert!(
+        promise.contains("48小时") && promise.contains("24小时"),
+        "{promise}"
+    );
+    assert_eq!(
+        library["inconsistent"][0]["places"][0], "a.csv:2:4",
+        "{library}"
+    );
+    assert!(
+        library["missing_scenes"]
+            .as_array()
+            .is_some_and(|m| !m.is_empty()),
+        "{library}"
+    );
+}

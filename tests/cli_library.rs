@@ -639,6 +639,9 @@ fn pretty_shows_both_places() {
     assert!(out.contains("╭─[b.txt:1:1]"), "{out}");
     assert!(out.contains("☞ 第一次出现在这里（a.csv:2:5）"), "{out}");
     assert!(out.contains("╭─[a.csv:2:5]"), "{out}");
+    // The other place is headed in Chinese, not with miette's English "Advice:".
+    assert!(out.contains("另见：\n  ☞ 第一次出现在这里"), "{out}");
+    assert!(!out.contains("Advice"), "{out}");
 }
 
 #[test]

@@ -86,6 +86,32 @@ fn a_suppression_needs_a_reason_and_a_known_rule() {
 }
 
 #[test]
+fn the_placeholder_reason_is_no_reason() {
+    // `理由` is the word the docs write for the reason, and what `huashu server` fills in when it adds a
+    // suppression: left as it is, the suppression does not apply, in every format.
+    let dir = project(&[
+        (
+            "a.txt",
+            "# huashu-allow: demo/dont-know -- 理由\n这个我不知道\n",
+        ),
+        (
+            "b.yaml",
+            "groups:\n  - name: 售后\n    phrases:\n      - text: 这个我不知道\n        allow: [demo/dont-know]\n        reason: 理由\n",
+        ),
+    ]);
+    for file in ["a.txt", "b.yaml"] {
+        let (code, f) = findings(dir.path(), file);
+        let got: Vec<&str> = f.iter().map(|(r, _, _)| r.as_str()).collect();
+        assert!(
+            got.contains(&"huashu/invalid-suppression"),
+            "{file}: {got:?}"
+        );
+        assert!(got.contains(&"demo/dont-know"), "{file}: {got:?}");
+        assert_eq!(code, 1);
+    }
+}
+
+#[test]
 fn unused_suppressions_are_reported_as_info() {
     let dir = project(&[(
         "a.txt",
@@ -115,7 +141,7 @@ fn unused_suppressions_are_reported_as_info() {
 fn unused_is_not_reported_for_a_rule_that_does_not_run_and_can_be_ignored() {
     let dir = project(&[(
         "a.txt",
-        "# huashu-allow: demo/dont-know -- 理由\n我帮您确认一下\n",
+        "# huashu-allow: demo/dont-know -- 以前有问题\n我帮您确认一下\n",
     )]);
     std::fs::write(
         dir.path().join("huashu.yaml"),

@@ -384,9 +384,16 @@ fn the_examples_report_lists_what_json_reports_and_filters() {
             "{want} in {cards}"
         );
     }
-    // No library checks ran: no overview.
+    // The library checks ran (a default pack): the overview shows, with phrases per group.
     assert_eq!(
         tab.eval(&mut b, "document.getElementById('library').hidden"),
+        json!(false)
+    );
+    assert_eq!(
+        tab.eval(
+            &mut b,
+            "document.getElementById('library-body').textContent.includes('每个分组的话术')"
+        ),
         json!(true)
     );
     // Workbook findings say where as Excel does.
@@ -663,6 +670,7 @@ fn the_library_overview_shows_when_there_is_one() {
             failures: &[],
             skipped: &[],
             empty: &[],
+            library: None,
             statistics: None,
             library: None,
         })

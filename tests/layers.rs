@@ -5,7 +5,9 @@
 use std::path::Path;
 
 /// Layers in pipeline order; `error` sits just above `text` (its errors carry a source file).
-const LAYERS: &[&str] = &["text", "error", "input", "engine", "report", "run"];
+const LAYERS: &[&str] = &[
+    "text", "error", "input", "engine", "report", "run", "server",
+];
 
 fn rank(module: &str) -> Option<usize> {
     LAYERS.iter().position(|l| *l == module)

@@ -311,8 +311,7 @@ impl<'a> Html<'a> {
     ///
     /// where a place is `"path:line:column"` or `{"path", "line", "column", "cell"?}`.
     ///
-    /// Nothing sets it yet: when the run's end carries the library checks' overview, [`Writer::finish`]
-    /// is the place to map it into this shape. Until then the section stays hidden.
+    /// When it is not set, [`Writer::finish`] maps the run's library overview (see [`overview`]).
     pub fn set_library(&mut self, overview: Value) {
         self.library = Some(overview);
     }
@@ -516,7 +515,7 @@ impl Writer for Html<'_> {
             "failures": end.failures,
             "skipped": skipped,
             "empty": end.empty,
-            "library": self.library,
+            "library": self.library.take().or_else(|| end.library.map(overview)),
         });
         write!(
             self.out,
@@ -526,6 +525,40 @@ impl Writer for Html<'_> {
         )?;
         self.out.flush()
     }
+}
+
+/// The run's library overview in the page's shape (see [`Html::set_library`]): the groups, the
+/// conversation stages with no reply, and each promise the library states in more than one way,
+/// with where each value first stands. A run of several shops names the shop before each group.
+pub fn overview(o: &crate::report::library::Overview) -> Value {
+    let mut groups = Vec::new();
+    let mut missing = Vec::new();
+    let mut inconsistent = Vec::new();
+    for lib in &o.libraries {
+        let shop = |name: &str| match &lib.shop {
+            Some(s) => format!("{s} / {name}"),
+            None => name.to_string(),
+        };
+        for g in &lib.groups {
+            groups.push(json!({"name": shop(&g.name), "scene": g.scene, "phrases": g.phrases}));
+        }
+        for s in lib.stages.iter().filter(|s| !s.present) {
+            missing.push(Value::from(shop(&s.label)));
+        }
+        for f in lib.facts.iter().filter(|f| f.values.len() > 1) {
+            let values: Vec<String> = f
+                .values
+                .iter()
+                .map(|v| format!("{}（{} 条）", v.value, v.phrases))
+                .collect();
+            let places: Vec<&str> = f.values.iter().map(|v| v.first.as_str()).collect();
+            inconsistent.push(json!({
+                "message": format!("{}：{}", shop(&f.label), values.join(" / ")),
+                "places": places,
+            }));
+        }
+    }
+    json!({"groups": groups, "missing_scenes": missing, "inconsistent": inconsistent})
 }
 
 /// The summary line (`共检查 …`) of a page this writer made: what a console shows beside the page.

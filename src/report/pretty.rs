@@ -163,6 +163,16 @@ pub fn render(d: &Diagnostic, handler: &GraphicalReportHandler) -> String {
     let mut out = String::new();
     let finding = Finding(d, d.related.iter().map(Place).collect());
     let _ = handler.render_report(&mut out, &finding);
+    if !d.related.is_empty() {
+        // miette heads each related place with an English "Advice: "; a shop owner reads Chinese.
+        out = out
+            .split_inclusive('\n')
+            .map(|line| match line.strip_prefix("Advice: ") {
+                Some(rest) => format!("另见：{rest}"),
+                None => line.to_string(),
+            })
+            .collect();
+    }
     out.push('\n');
     out
 }

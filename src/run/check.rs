@@ -161,7 +161,14 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
     };
     let mut setup = Setup::new(config.load()?, &selection, max_warnings)?;
     setup.read_options = options;
-    setup.activate_library(summary);
+    // The HTML report shows the library overview at its top whenever the library checks run.
+    let overview_wanted = summary
+        || (format == OutputFormat::Html
+            && setup
+                .reported_rules()
+                .iter()
+                .any(|r| r.kind.library().is_some()));
+    setup.activate_library(overview_wanted);
     let mut baseline = baseline.as_deref().map(Baseline::load).transpose()?;
     if let Some(b) = baseline.as_mut() {
         b.rename_rules(|rule| setup.renames.current(rule, Place::Baseline));
@@ -329,7 +336,7 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
         }
         Ok(())
     });
-    let overview = if summary {
+    let overview = if overview_wanted {
         run.library.as_ref().map(|l| l.overview(&setup.library))
     } else {
         None

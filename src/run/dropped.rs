@@ -392,8 +392,8 @@ mod tests {
     fn the_summary_is_the_pretty_reports_last_line() {
         let pretty = "…\n\n共检查 1 个文件、2 条话术：1 个错误，0 个警告，0 条提示。\n";
         assert_eq!(
-            summary_line(OutputFormat::Pretty, pretty).as_deref(),
-            Some("共检查 1 个文件、2 条话术：1 个错误，0 个警告，0 条提示。")
+            summary_line(OutputFormat::Pretty, pretty),
+            Some("共检查 1 个文件、2 条话术：1 个错误，0 个警告，0 条提示。".to_string())
         );
         assert_eq!(summary_line(OutputFormat::Pretty, "其他\n"), None);
         assert_eq!(summary_line(OutputFormat::Json, pretty), None);

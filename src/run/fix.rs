@@ -140,6 +140,15 @@ pub fn writable(format: Format) -> bool {
 struct Edit {
     chars: Range<usize>,
     replacement: String,
+    /// The characters the finding it fixes matched (a removal may take a space more).
+    finding: Range<usize>,
+}
+
+/// A fix as an edit of the decoded source text: the bytes `range` become `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceEdit {
+    pub range: Range<usize>,
+    pub text: String,
 }
 
 fn is_space(c: char) -> bool {
@@ -202,6 +211,7 @@ fn phrase_edits(linter: &Linter, phrase: &Phrase) -> Vec<Edit> {
                 Some(s) => Edit {
                     chars: f.chars.clone(),
                     replacement: s.clone(),
+                    finding: f.chars.clone(),
                 },
                 None => continue,
             },
@@ -211,6 +221,7 @@ fn phrase_edits(linter: &Linter, phrase: &Phrase) -> Vec<Edit> {
             Some(Fix::Remove) => Edit {
                 chars: widen_removal(&chars, f.chars.clone()),
                 replacement: String::new(),
+                finding: f.chars.clone(),
             },
             _ => continue,
         };
@@ -220,6 +231,85 @@ fn phrase_edits(linter: &Linter, phrase: &Phrase) -> Vec<Edit> {
         out.push(edit);
     }
     out
+}
+
+/// The source edit writing `replacement` over characters `chars` of a phrase, escaped for where the
+/// phrase stands; `Err(why)` when it cannot be written exactly.
+fn source_edit(
+    text: &str,
+    context: Context,
+    phrase: &Phrase,
+    chars: Range<usize>,
+    replacement: &str,
+) -> Result<SourceEdit, String> {
+    let original: String = phrase
+        .text
+        .chars()
+        .skip(chars.start)
+        .take(chars.len())
+        .collect();
+    let range = phrase.source_range(chars);
+    // The source must hold the original exactly as this context writes it; escapes split
+    // across a folded line or written another way (\u4f60) are left alone.
+    let raw = context.escape(&original);
+    let Some(raw) = raw.filter(|raw| text[range.start..].starts_with(raw.as_str())) else {
+        return Err(format!(
+            "“{original}” 在文件里的写法无法逐字定位，未自动修改"
+        ));
+    };
+    let Some(new) = context.escape(replacement) else {
+        return Err(format!(
+            "替换为“{replacement}”需要给这个字段加引号，未自动修改"
+        ));
+    };
+    Ok(SourceEdit {
+        range: range.start..range.start + raw.len(),
+        text: new,
+    })
+}
+
+/// The fixes `--fix` would make on phrase `index` of a document (its first round), each with the
+/// source span of the finding it fixes: an editor's quick fix for one finding. A fix that cannot be
+/// written exactly is `Err(why)`. Suppressed findings have none.
+pub fn phrase_fixes(
+    setup: &Setup,
+    input: &Input,
+    document: &Document,
+    index: usize,
+) -> Vec<(Range<usize>, Result<SourceEdit, String>)> {
+    let linter = setup.linter_where(&setup.profile_of(input), |r| {
+        matches!(r.fix(), Some(Fix::Safe | Fix::Remove))
+    });
+    let phrase = document.phrase(index);
+    let context = Context::of(document.format, &document.source.text, &phrase);
+    phrase_edits(&linter, &phrase)
+        .into_iter()
+        .map(|e| {
+            let finding = phrase.source_range(e.finding.clone());
+            let edit = source_edit(
+                &document.source.text,
+                context,
+                &phrase,
+                e.chars,
+                &e.replacement,
+            );
+            (finding, edit)
+        })
+        .collect()
+}
+
+/// The source edit writing `replacement` over characters `chars` of phrase `index` (a suggestion
+/// someone chose), escaped for where the phrase stands as `--fix` escapes; `Err(why)` when it cannot
+/// be written exactly.
+pub fn replacement_edit(
+    document: &Document,
+    index: usize,
+    chars: Range<usize>,
+    replacement: &str,
+) -> Result<SourceEdit, String> {
+    let phrase = document.phrase(index);
+    let context = Context::of(document.format, &document.source.text, &phrase);
+    source_edit(&document.source.text, context, &phrase, chars, replacement)
 }
 
 fn apply_chars(text: &str, edits: &[Edit]) -> String {
@@ -259,32 +349,13 @@ fn round(
         let context = Context::of(doc.format, text, &phrase);
         let mut kept = Vec::new();
         for e in edits {
-            let original: String = phrase
-                .text
-                .chars()
-                .skip(e.chars.start)
-                .take(e.chars.len())
-                .collect();
-            let range = phrase.source_range(e.chars.clone());
-            // The source must hold the original exactly as this context writes it; escapes split
-            // across a folded line or written another way (\u4f60) are left alone.
-            let raw = context.escape(&original);
-            let Some(raw) = raw.filter(|raw| text[range.start..].starts_with(raw.as_str())) else {
-                skipped.push((
-                    line,
-                    format!("“{original}” 在文件里的写法无法逐字定位，未自动修改"),
-                ));
-                continue;
-            };
-            let Some(new) = context.escape(&e.replacement) else {
-                skipped.push((
-                    line,
-                    format!("替换为“{}”需要给这个字段加引号，未自动修改", e.replacement),
-                ));
-                continue;
-            };
-            source_edits.push((range.start..range.start + raw.len(), new));
-            kept.push(e);
+            match source_edit(text, context, &phrase, e.chars.clone(), &e.replacement) {
+                Ok(edit) => {
+                    source_edits.push((edit.range, edit.text));
+                    kept.push(e);
+                }
+                Err(why) => skipped.push((line, why)),
+            }
         }
         let fixed = apply_chars(phrase.text, &kept);
         if fixed.trim().is_empty() {

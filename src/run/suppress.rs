@@ -5,7 +5,8 @@
 //! `<!-- huashu-allow: RULE -- 理由 -->` in Markdown. RULE is a rule id or a pack name. A suppression
 //! without a reason or naming an unknown rule is reported (`huashu/invalid-suppression`, error) and does
 //! not apply; one that silences nothing is reported too (`huashu/unused-suppression`, info), as ruff
-//! reports an unused `noqa`.
+//! reports an unused `noqa`. The reason `理由` on its own is the placeholder of the documented syntax
+//! (and what the editor's quick fix writes): it counts as no reason.
 
 use crate::engine::rules::Level;
 use crate::report::diagnostic::Diagnostic;
@@ -34,12 +35,22 @@ fn pack_of(id: &str) -> &str {
     id.split_once('/').map_or(id, |(p, _)| p)
 }
 
+/// The reason an editor writes into a suppression it adds (`huashu server`'s quick fix): a word
+/// standing for the reason, as the syntax is documented (`-- 理由`). Left as it is, it is no reason.
+pub const REASON_PLACEHOLDER: &str = "理由";
+
+/// Whether a suppression's reason is a real one: not empty, not the placeholder left unreplaced.
+pub fn has_reason(reason: &str) -> bool {
+    let reason = reason.trim();
+    !reason.is_empty() && reason != REASON_PLACEHOLDER
+}
+
 /// Whether a valid suppression on the phrase (with a reason) allows a rule: `--fix` leaves those alone.
 pub fn allows(phrase: &Phrase, rule_id: &str) -> bool {
     phrase
         .allow
         .iter()
-        .any(|a| !a.reason.trim().is_empty() && (a.rule == rule_id || a.rule == pack_of(rule_id)))
+        .any(|a| has_reason(&a.reason) && (a.rule == rule_id || a.rule == pack_of(rule_id)))
 }
 
 /// Drops the findings on one phrase that its suppressions allow, and reports the suppressions that are
@@ -58,7 +69,11 @@ pub fn apply(
             Some("豁免没有写规则：格式是 huashu-allow: 规则 -- 理由".to_string())
         } else if rule.starts_with("huashu/") || !(ctx.known)(rule) {
             Some(format!("豁免里的规则 {rule} 不存在，这条豁免不生效"))
-        } else if allow.reason.trim().is_empty() {
+        } else if allow.reason.trim() == REASON_PLACEHOLDER {
+            Some(format!(
+                "豁免 {rule} 的理由还是占位的“{REASON_PLACEHOLDER}”，请写明真正的理由，这条豁免才生效"
+            ))
+        } else if !has_reason(&allow.reason) {
             Some(format!("豁免 {rule} 没有写理由，这条豁免不生效"))
         } else {
             None
@@ -165,7 +180,8 @@ pub fn explain(id: &str) -> Option<String> {
         INVALID => {
             "huashu/invalid-suppression（错误）\n\n豁免写得不对，不生效。\n\n每条豁免都要写明规则和理由：\
              .txt 里写 “# huashu-allow: 规则 -- 理由”，YAML/JSON 里写 allow: [规则] 和 reason: 理由。\
-             规则可以是规则 id（如 etiquette/dont-know）或规则包名。\n"
+             规则可以是规则 id（如 etiquette/dont-know）或规则包名。理由要写真正的原因：\
+             只写“理由”两个字（编辑器添加豁免时填的占位文字）不算写了理由。\n"
         }
         _ => return None,
     };

@@ -62,8 +62,9 @@ impl Run {
             .map(|d| {
                 (
                     d["rule"].as_str().unwrap().to_string(),
-                    d["line"].as_u64().unwrap(),
-                    d["column"].as_u64().unwrap(),
+                    // A finding about a whole file (library/missing-scene) has no line: 0.
+                    d["line"].as_u64().unwrap_or(0),
+                    d["column"].as_u64().unwrap_or(0),
                 )
             })
             .collect()
