@@ -849,7 +849,9 @@ impl LibraryRun {
         let whole = self.whole;
         for allow in phrase.allow {
             let name = allow.rule.as_str();
-            if allow.reason.trim().is_empty() || !(setup.only(name) || setup.mixed.contains(name)) {
+            if !suppress::has_reason(&allow.reason)
+                || !(setup.only(name) || setup.mixed.contains(name))
+            {
                 continue;
             }
             let before = found.len();
