@@ -926,6 +926,52 @@ fn library_findings_of_the_open_document_as_huashu_check_reports_them() {
         library_places(&d),
         cli_library_places(dir.path(), "a.txt", edited)
     );
+
+    // The copy back, and the suppression action applied: its placeholder reason is no reason, so
+    // the copy is still reported and the suppression is invalid, as `huashu check` says.
+    client.change(&file, 3, json!([{"text": text}]));
+    client.diagnostics(&file, Some(3));
+    let actions = actions_at(&mut client, &file, 3, 2, None);
+    let suppress = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("豁免 library/duplicate")
+        })
+        .unwrap();
+    let suppressed = apply(text, &action_edits(suppress));
+    assert!(
+        suppressed.contains("\n# huashu-allow: library/duplicate -- 理由\n您好"),
+        "{suppressed}"
+    );
+    client.change(&file, 4, json!([{"text": suppressed}]));
+    let d = client.diagnostics(&file, Some(4));
+    assert!(
+        d.iter().any(|x| x["code"] == "huashu/invalid-suppression"),
+        "{d:#?}"
+    );
+    assert!(d.iter().any(|x| x["code"] == "library/duplicate"), "{d:#?}");
+    std::fs::write(&file, &suppressed).unwrap();
+    assert_eq!(
+        library_places(&d),
+        cli_library_places(dir.path(), "a.txt", &suppressed)
+    );
+    // A real reason: the copy is allowed.
+    let reasoned = suppressed.replace("-- 理由", "-- 欢迎语在两个分组里都要有");
+    client.change(&file, 5, json!([{"text": reasoned}]));
+    let d = client.diagnostics(&file, Some(5));
+    assert!(
+        !d.iter()
+            .any(|x| x["code"] == "library/duplicate" || x["code"] == "huashu/invalid-suppression"),
+        "{d:#?}"
+    );
+    std::fs::write(&file, &reasoned).unwrap();
+    assert_eq!(
+        library_places(&d),
+        cli_library_places(dir.path(), "a.txt", &reasoned)
+    );
     client.shutdown();
 }
 
