@@ -708,3 +708,21 @@ fn a_large_file_is_checked_in_segments_with_the_same_findings() {
     assert_eq!(dups[0]["line"].as_u64(), Some(20_002));
     assert_eq!(dups[0]["related"][0]["line"].as_u64(), Some(1));
 }
+
+#[test]
+fn a_placeholder_reason_silences_no_library_finding() {
+    // `理由` is what the editor's suppression action writes: left as it is, it is no reason, for
+    // library rules as for the others.
+    let text = "您好，请问有什么可以帮您？\n# huashu-allow: library/duplicate -- 理由\n您好，请问有什么可以帮您？\n";
+    let dir = common::project(&[], &[("a.txt", text)]);
+    let (_, doc) = json(dir.path(), &["--select", "library"]);
+    assert_eq!(
+        rules(&doc),
+        vec!["huashu/invalid-suppression", "library/duplicate"]
+    );
+    let invalid = findings(&doc, "huashu/invalid-suppression");
+    assert!(
+        invalid[0]["message"].as_str().unwrap().contains("占位"),
+        "{invalid:?}"
+    );
+}

@@ -774,3 +774,238 @@ fn a_change_in_a_5000_phrase_file_relints_one_phrase() {
     eprintln!("5,000 phrases, one changed: {said}; round trip {round_trip:?} (debug build)");
     client.shutdown();
 }
+
+/// (rule, start line, start character, end line, end character) of each `library/` finding that
+/// `huashu check --format json FILE` reports in `dir`, its 1-based character columns turned into the
+/// 0-based UTF-16 positions the server publishes for `text`.
+fn cli_library_places(dir: &Path, file: &str, text: &str) -> Vec<(String, u64, u64, u64, u64)> {
+    let out = common::huashu(dir)
+        .args(["check", "--format", "json", file])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let lines: Vec<&str> = text.split('\n').collect();
+    let utf16 = |line: u64, column: u64| -> (u64, u64) {
+        if line == 0 {
+            return (0, 0); // a finding about the whole library: the top of the file
+        }
+        let units = lines[line as usize - 1]
+            .chars()
+            .take(column as usize - 1)
+            .map(|c| c.len_utf16() as u64)
+            .sum();
+        (line - 1, units)
+    };
+    let mut places: Vec<(String, u64, u64, u64, u64)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"].as_str().unwrap().starts_with("library/"))
+        .map(|d| {
+            let (l, c) = utf16(d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap());
+            let (el, ec) = utf16(
+                d["end_line"].as_u64().unwrap(),
+                d["end_column"].as_u64().unwrap(),
+            );
+            (d["rule"].as_str().unwrap().to_string(), l, c, el, ec)
+        })
+        .collect();
+    places.sort();
+    places
+}
+
+/// The server's `library/` findings, sorted as `cli_library_places` sorts the CLI's.
+fn library_places(diagnostics: &[Value]) -> Vec<(String, u64, u64, u64, u64)> {
+    let mut places: Vec<_> = places(diagnostics)
+        .into_iter()
+        .filter(|p| p.0.starts_with("library/"))
+        .collect();
+    places.sort();
+    places
+}
+
+#[test]
+fn library_findings_of_the_open_document_as_huashu_check_reports_them() {
+    // Line 3 copies line 0; lines 1 and 2 promise different shipping times. The emoji (two UTF-16
+    // code units) puts line 2's statement at character 4, not 3.
+    let text = "您好，请问有什么可以帮您？\n付款后48小时内发货\n😀我们24小时内发货哦\n您好，请问有什么可以帮您？\n";
+    let dir = common::project::<&str>(
+        &[],
+        &[
+            ("huashu.yaml", "levels: {library/duplicate: error}\n"),
+            ("a.txt", text),
+        ],
+    );
+    let file = dir.path().join("a.txt");
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), full_client(), json!({"debounce": 0}));
+    client.open(&file, "plaintext", text);
+    let d = client.diagnostics(&file, Some(1));
+
+    let dup: Vec<&Value> = d
+        .iter()
+        .filter(|x| x["code"] == "library/duplicate")
+        .collect();
+    assert_eq!(dup.len(), 1, "{d:#?}");
+    assert_eq!(
+        places(&[dup[0].clone()]),
+        vec![place("library/duplicate", 3, 0, 13)]
+    );
+    assert_eq!(dup[0]["severity"], 1, "the config's level: error");
+    let related = dup[0]["relatedInformation"].as_array().unwrap();
+    assert_eq!(related.len(), 1);
+    assert_eq!(related[0]["location"]["uri"], uri(&file));
+    assert_eq!(
+        related[0]["location"]["range"],
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 13}})
+    );
+    assert_eq!(related[0]["message"], "第一次出现在这里");
+
+    // 48小时 and 24小时, once each: a tie, both reported, each pointing at the other.
+    let promises: Vec<&Value> = d
+        .iter()
+        .filter(|x| x["code"] == "library/inconsistent-promise")
+        .collect();
+    assert_eq!(
+        places(&promises.iter().map(|v| (*v).clone()).collect::<Vec<_>>()),
+        vec![
+            place("library/inconsistent-promise", 1, 3, 10),
+            place("library/inconsistent-promise", 2, 4, 11),
+        ],
+        "{promises:#?}"
+    );
+    let other = &promises[1]["relatedInformation"][0]["location"]["range"];
+    assert_eq!(
+        other,
+        &json!({"start": {"line": 1, "character": 3}, "end": {"line": 1, "character": 10}})
+    );
+    // Exactly what `huashu check FILE` reports, with the same config.
+    assert_eq!(
+        library_places(&d),
+        cli_library_places(dir.path(), "a.txt", text)
+    );
+
+    // No quick fix for a library finding, but a suppression (the CLI honours it).
+    let actions = actions_at(&mut client, &file, 3, 2, None);
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("豁免 library/duplicate")),
+        "{titles:?}"
+    );
+    assert!(
+        !actions.iter().any(|a| a["isPreferred"] == true),
+        "{titles:?}"
+    );
+
+    // The copy edited into another phrase: the duplicate is gone at once.
+    client.change(
+        &file,
+        2,
+        json!([{"range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 13}}, "text": "感谢您的支持，祝您购物愉快"}]),
+    );
+    let d = client.diagnostics(&file, Some(2));
+    assert!(
+        !d.iter().any(|x| x["code"] == "library/duplicate"),
+        "{d:#?}"
+    );
+    assert_eq!(
+        d.iter()
+            .filter(|x| x["code"] == "library/inconsistent-promise")
+            .count(),
+        2
+    );
+    let edited = "您好，请问有什么可以帮您？\n付款后48小时内发货\n😀我们24小时内发货哦\n感谢您的支持，祝您购物愉快\n";
+    std::fs::write(&file, edited).unwrap();
+    assert_eq!(
+        library_places(&d),
+        cli_library_places(dir.path(), "a.txt", edited)
+    );
+
+    // The copy back, and the suppression action applied: its placeholder reason is no reason, so
+    // the copy is still reported and the suppression is invalid, as `huashu check` says.
+    client.change(&file, 3, json!([{"text": text}]));
+    client.diagnostics(&file, Some(3));
+    let actions = actions_at(&mut client, &file, 3, 2, None);
+    let suppress = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("豁免 library/duplicate")
+        })
+        .unwrap();
+    let suppressed = apply(text, &action_edits(suppress));
+    assert!(
+        suppressed.contains("\n# huashu-allow: library/duplicate -- 理由\n您好"),
+        "{suppressed}"
+    );
+    client.change(&file, 4, json!([{"text": suppressed}]));
+    let d = client.diagnostics(&file, Some(4));
+    assert!(
+        d.iter().any(|x| x["code"] == "huashu/invalid-suppression"),
+        "{d:#?}"
+    );
+    assert!(d.iter().any(|x| x["code"] == "library/duplicate"), "{d:#?}");
+    std::fs::write(&file, &suppressed).unwrap();
+    assert_eq!(
+        library_places(&d),
+        cli_library_places(dir.path(), "a.txt", &suppressed)
+    );
+    // A real reason: the copy is allowed.
+    let reasoned = suppressed.replace("-- 理由", "-- 欢迎语在两个分组里都要有");
+    client.change(&file, 5, json!([{"text": reasoned}]));
+    let d = client.diagnostics(&file, Some(5));
+    assert!(
+        !d.iter()
+            .any(|x| x["code"] == "library/duplicate" || x["code"] == "huashu/invalid-suppression"),
+        "{d:#?}"
+    );
+    std::fs::write(&file, &reasoned).unwrap();
+    assert_eq!(
+        library_places(&d),
+        cli_library_places(dir.path(), "a.txt", &reasoned)
+    );
+    client.shutdown();
+}
+
+#[test]
+fn library_findings_follow_the_config_policy_and_suppressions_as_the_cli_does() {
+    // The policy says 48小时: 24小时 contradicts it (and a promise the policy settles is no
+    // disagreement). A suppression with a real reason silences the copy; one naming a library rule
+    // that reports nothing there is unused.
+    let config = "policy: {发货时效: 48小时}\nignore: [library/near-duplicate]\n";
+    let text = "您好，请问有什么可以帮您？\n付款后48小时内发货\n我们24小时内发货哦\n# huashu-allow: library/duplicate -- 欢迎语放在两个分组里\n您好，请问有什么可以帮您？\n# huashu-allow: library/duplicate-code -- 试一下\n亲，在的\n";
+    let dir = common::project::<&str>(&[], &[("huashu.yaml", config), ("a.txt", text)]);
+    let file = dir.path().join("a.txt");
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), full_client(), json!({"debounce": 0}));
+    client.open(&file, "plaintext", text);
+    let d = client.diagnostics(&file, Some(1));
+    let mine = library_places(&d);
+    assert_eq!(
+        mine,
+        vec![place("library/contradicts-policy", 2, 2, 9)],
+        "{d:#?}"
+    );
+    let policy = d
+        .iter()
+        .find(|x| x["code"] == "library/contradicts-policy")
+        .unwrap();
+    let related = &policy["relatedInformation"][0]["location"];
+    assert_eq!(related["uri"], uri(&dir.path().join("huashu.yaml")));
+    assert_eq!(related["range"]["start"]["line"], 0);
+    assert!(
+        d.iter()
+            .any(|x| x["code"] == "huashu/unused-suppression" && x["range"]["start"]["line"] == 5),
+        "{d:#?}"
+    );
+    assert_eq!(mine, cli_library_places(dir.path(), "a.txt", text));
+    client.shutdown();
+}

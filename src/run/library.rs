@@ -409,6 +409,10 @@ pub struct LibraryRun {
     groups_seen: HashSet<usize>,
     /// The group of the previous phrase (consecutive phrases mostly share one).
     last_group: usize,
+    /// A run over one document held whole in memory (the editor's): statements and suppression
+    /// findings point into the document itself, not into excerpts, so that their spans are the
+    /// document's bytes, as the server needs them to place findings in the buffer.
+    whole: bool,
 }
 
 impl LibraryRun {
@@ -428,7 +432,32 @@ impl LibraryRun {
             actives: Vec::new(),
             groups_seen: HashSet::new(),
             last_group: 0,
+            whole: false,
         }
+    }
+
+    /// The library findings of one document on its own, as `huashu check` reports them when that
+    /// document is the only file of the run: copies and clashes within it, its promises that
+    /// disagree with each other, its missing stages, after its suppressions. The document is the
+    /// whole library here, so its text is kept and every place is in it (see `whole`).
+    pub fn document(
+        setup: &LibrarySetup,
+        document: &Document,
+        linter: &Arc<ProfileLinter>,
+        unused: Option<Level>,
+    ) -> Vec<Diagnostic> {
+        if !setup.active {
+            return Vec::new();
+        }
+        let mut run = LibraryRun::new(setup, document.len());
+        run.whole = true;
+        run.budget = usize::MAX;
+        let file = run.start_file(document, linter, unused);
+        let seen = setup.seen(document, 0..document.len());
+        let mut out = run.phrases(setup, document, file, 0..document.len(), seen);
+        run.end_file(file);
+        out.extend(run.finish(setup));
+        out
     }
 
     /// Registers a document about to be written.
@@ -552,23 +581,36 @@ impl LibraryRun {
                 debug_assert_eq!(occ as usize, self.statements.len());
                 let kept = setup.promises.then(|| {
                     let span = phrase.source_range(h.chars.clone());
-                    // An excerpt of the phrase's lines holds the phrase, when it is written as is.
-                    let (excerpt, whole) = document.source.excerpt(s.start..s.end);
-                    let from = s.start - whole.start;
-                    let inner = span.start - from..span.end - from;
-                    let (excerpt, inner, text) = if excerpt.text.get(whole.clone())
-                        == Some(phrase.text)
-                        && inner.end <= excerpt.text.len()
-                    {
-                        (excerpt, inner, Ok(whole))
+                    let (source, inner, text) = if self.whole {
+                        // The document stays in memory: the statement is placed in it.
+                        let text = if document.source.text.get(s.start..s.end) == Some(phrase.text)
+                        {
+                            Ok(s.start..s.end)
+                        } else {
+                            Err(Arc::from(phrase.text))
+                        };
+                        (document.source.clone(), span, text)
                     } else {
-                        let (excerpt, inner) = document.source.excerpt(span);
-                        (excerpt, inner, Err(Arc::from(phrase.text)))
+                        // An excerpt of the phrase's lines holds the phrase, when it is written
+                        // as is.
+                        let (excerpt, whole) = document.source.excerpt(s.start..s.end);
+                        let from = s.start - whole.start;
+                        let inner = span.start - from..span.end - from;
+                        let (excerpt, inner, text) = if excerpt.text.get(whole.clone())
+                            == Some(phrase.text)
+                            && inner.end <= excerpt.text.len()
+                        {
+                            (excerpt, inner, Ok(whole))
+                        } else {
+                            let (excerpt, inner) = document.source.excerpt(span);
+                            (excerpt, inner, Err(Arc::from(phrase.text)))
+                        };
+                        (Arc::new(excerpt), inner, text)
                     };
                     Statement {
                         phrase: id,
                         file,
-                        source: Arc::new(excerpt),
+                        source,
                         span: inner,
                         text,
                         group: phrase.group.map(|g| g.name.clone()),
@@ -804,9 +846,12 @@ impl LibraryRun {
         let f = &self.files[file as usize];
         let rules = f.rules.clone();
         let unused_level = f.unused;
+        let whole = self.whole;
         for allow in phrase.allow {
             let name = allow.rule.as_str();
-            if allow.reason.trim().is_empty() || !(setup.only(name) || setup.mixed.contains(name)) {
+            if !suppress::has_reason(&allow.reason)
+                || !(setup.only(name) || setup.mixed.contains(name))
+            {
                 continue;
             }
             let before = found.len();
@@ -823,6 +868,9 @@ impl LibraryRun {
                 continue;
             }
             let unused = unused_level.map(|level| {
+                if whole {
+                    return suppress::unused(&document.source, phrase, allow, level);
+                }
                 let (excerpt, span) = document.source.excerpt(allow.span.clone());
                 let mut moved = allow.clone();
                 moved.span = span;

@@ -496,18 +496,20 @@ impl Setup {
                 &phrase,
                 &mut found,
             );
-            // Suppressions of library rules are the library checks' (run::library).
+            // Suppressions of library rules are the library checks' (run::library). One without a
+            // real reason (none, or the placeholder the editor writes) stays here, to be reported
+            // as invalid: it silences nothing on either side.
             let own: Vec<crate::text::phrase::Allow>;
             let mut phrase = phrase;
             if phrase
                 .allow
                 .iter()
-                .any(|a| !a.reason.trim().is_empty() && self.library.only(&a.rule))
+                .any(|a| suppress::has_reason(&a.reason) && self.library.only(&a.rule))
             {
                 own = phrase
                     .allow
                     .iter()
-                    .filter(|a| a.reason.trim().is_empty() || !self.library.only(&a.rule))
+                    .filter(|a| !suppress::has_reason(&a.reason) || !self.library.only(&a.rule))
                     .cloned()
                     .collect();
                 phrase.allow = &own;

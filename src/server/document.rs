@@ -267,6 +267,29 @@ pub fn lint(
     )
 }
 
+/// The library findings of a document, computed over its phrases alone (the document is its own
+/// library, as with `huashu check FILE`). They depend on every phrase at once, so they are not kept
+/// per phrase: they are computed afresh for the whole document on each check, which is cheap (a
+/// sketch per phrase and an index), and merged by position into the per-phrase findings `found`.
+pub fn with_library(
+    setup: &Setup,
+    document: &Document,
+    linter: &Arc<ProfileLinter>,
+    found: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let (unused, _) = setup.meta_levels(&linter.profile);
+    let library =
+        crate::run::library::LibraryRun::document(&setup.library, document, linter, unused);
+    if library.is_empty() {
+        return found;
+    }
+    let mut all = found;
+    all.extend(library);
+    // Stable: at one position the per-phrase findings come first, as `huashu check` writes them.
+    all.sort_by_key(|d| d.span.start);
+    all
+}
+
 /// Lints some phrases of a document, one by one, on every core when there are many.
 fn lint_phrases(
     setup: &Setup,

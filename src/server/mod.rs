@@ -557,6 +557,7 @@ impl Server {
         };
         let linter = setup.profile_linter(&setup.profile_of(&input));
         let (found, stats) = document::lint(&setup, &document, &linter, &mut doc.cache);
+        let found = document::with_library(&setup, &document, &linter, found);
         let diagnostics: Vec<lsp::Diagnostic> = found
             .iter()
             .map(|d| self.finding(doc, shift, &setup, d))
@@ -903,7 +904,9 @@ impl Server {
                     ));
                 }
             }
-            if !rule.starts_with("huashu/") {
+            // A finding about the whole library (a missing stage, line 0) stands on no phrase: no
+            // comment before a phrase can suppress it.
+            if !rule.starts_with("huashu/") && d.line > 0 {
                 let title = format!("豁免 {rule}：在这条话术上写明不检查，理由待填写");
                 match actions::can_suppress(&checked.document) {
                     Ok(()) => offered.push((

@@ -137,7 +137,12 @@ fn load(path: Option<&Path>) -> (State, Vec<PathBuf>) {
     deps.extend(pack_files(&config));
     let kept = config.clone();
     match Setup::new(config, &RuleSelection::default(), None) {
-        Ok(setup) => (State::Ready(Arc::new(setup)), deps),
+        Ok(mut setup) => {
+            // The library checks run on each open document on its own, as `huashu check FILE`
+            // runs them (no overview: the editor shows findings only).
+            setup.activate_library(false);
+            (State::Ready(Arc::new(setup)), deps)
+        }
         Err(e) => (State::Failed(Arc::new(failure(path, e, Some(&kept)))), deps),
     }
 }
