@@ -670,7 +670,6 @@ fn the_library_overview_shows_when_there_is_one() {
             failures: &[],
             skipped: &[],
             empty: &[],
-            library: None,
             statistics: None,
             library: None,
         })
