@@ -372,6 +372,20 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
+/// A `/`-separated path percent-encoded for a `file:` URI: everything but RFC 3986 unreserved
+/// characters and `/` (SARIF artifact locations, LSP document URIs).
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Reads one input. Errors name the file (and the line and column where there is one).
 pub fn read(
     input: &Input,

@@ -6,6 +6,7 @@
 //! Chinese file names are the norm here.
 
 use crate::engine::rules::{Fix, Level, Rule};
+use crate::input::percent_encode_path;
 use crate::report::catalog;
 use crate::report::diagnostic::{Diagnostic, Related};
 use crate::report::{End, Failure, Writer};
@@ -55,28 +56,15 @@ fn artifact_location(path: &str) -> ArtifactLocation {
     let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
     let (uri, uri_base_id) = if drive {
         (
-            format!("file:///{}:{}", &path[..1], encode(&path[2..])),
+            format!("file:///{}:{}", &path[..1], percent_encode_path(&path[2..])),
             None,
         )
     } else if path.starts_with('/') {
-        (format!("file://{}", encode(&path)), None)
+        (format!("file://{}", percent_encode_path(&path)), None)
     } else {
-        (encode(&path), Some("%SRCROOT%"))
+        (percent_encode_path(&path), Some("%SRCROOT%"))
     };
     ArtifactLocation { uri, uri_base_id }
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters and `/`.
-fn encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// `help.markdown`: the explanation, source and examples, for code-scanning alert pages.

@@ -3,6 +3,7 @@
 //! open are always answered under the URI the editor gave; URIs made here are only for files it has
 //! not opened (a config or pack with errors, an explanation page).
 
+use crate::input::percent_encode_path;
 use lsp_types::Uri;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -79,7 +80,7 @@ pub fn from_path(path: &Path) -> Option<Uri> {
         if let Some(unc) = p.strip_prefix("//") {
             // \\host\share\a → file://host/share/a
             let (host, rest) = unc.split_once('/').unwrap_or((unc, ""));
-            return Uri::from_str(&format!("file://{host}/{}", encode(rest))).ok();
+            return Uri::from_str(&format!("file://{host}/{}", percent_encode_path(rest))).ok();
         }
         if !p.starts_with('/') {
             p.insert(0, '/');
@@ -88,19 +89,7 @@ pub fn from_path(path: &Path) -> Option<Uri> {
     if !p.starts_with('/') {
         return None;
     }
-    Uri::from_str(&format!("file://{}", encode(&p))).ok()
-}
-
-fn encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    Uri::from_str(&format!("file://{}", percent_encode_path(&p))).ok()
 }
 
 #[cfg(test)]
