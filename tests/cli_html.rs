@@ -212,6 +212,37 @@ fn output_replaces_an_old_report_and_is_not_checked_itself() {
     }
 }
 
+/// The report is written beside the target as it comes (a million findings are never held in
+/// memory) and replaces it only when the run ends: a run that stops with an error leaves the old
+/// report as it was and no temporary file behind.
+#[test]
+fn output_of_a_failed_run_leaves_the_old_report_and_no_temporary_file() {
+    let dir = common::project(&[], &[("话术.txt", "你好\n"), ("报告.json", "旧的")]);
+    let out = common::huashu(dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "-o",
+            "报告.json",
+            "--encoding",
+            "没有这种编码",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("报告.json")).unwrap(),
+        "旧的"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["报告.json", "话术.txt"]);
+}
+
 #[test]
 fn output_that_cannot_be_written_says_where() {
     let dir = tempfile::tempdir().unwrap();

@@ -94,9 +94,15 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
     let Some(path) = args.output.clone() else {
         return check(args, config, io);
     };
-    // The report is kept until the run ends, then replaces the file in one step: an interrupted or
-    // failed run never leaves half a report where the last whole one was.
-    let mut report = Vec::new();
+    // The report is written beside the file as it comes, then replaces the file in one step: an
+    // interrupted or failed run never leaves half a report where the last whole one was, and a
+    // report of a million findings is never held in memory.
+    let write_error = |source| Error::Write {
+        path: input::display_path(&path),
+        source,
+    };
+    let mut report = crate::run::write::Staged::new(&path, crate::run::write::Expect::Any)
+        .map_err(write_error)?;
     let code = {
         let mut to_file = Io {
             out: &mut report,
@@ -106,10 +112,7 @@ pub fn run(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Er
         };
         check(args, config, &mut to_file)?
     };
-    fix::write_atomic(&path, &report).map_err(|source| Error::Write {
-        path: input::display_path(&path),
-        source,
-    })?;
+    report.commit().map_err(write_error)?;
     let _ = writeln!(io.err, "报告已写入 {}", input::display_path(&path));
     Ok(code)
 }

@@ -513,13 +513,6 @@ fn encode_like(_original: &[u8], source: &SourceFile, text: &str) -> Result<Vec<
     crate::text::encoding::encode(text, &encoding).map_err(|e| e.to_string())
 }
 
-/// Replaces a file's contents, whatever they are now (see [`crate::run::write`]: through a symbolic
-/// link, never into a device or FIFO, via an exclusive temporary file and a rename, keeping the
-/// file's permissions).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write::write_file(path, bytes, Expect::Any)
-}
-
 /// `a/NAME` as git writes it; an absolute path keeps its own leading `/`.
 fn prefixed(side: &str, name: &str) -> String {
     if name.starts_with('/') {

@@ -32,44 +32,106 @@ pub enum Expect<'a> {
 
 /// Writes `bytes` to `path` as the module documentation describes.
 pub fn write_file(path: &Path, bytes: &[u8], expect: Expect) -> io::Result<()> {
-    let target = resolve(path)?;
-    let existing = metadata(&target)?;
-    if let Some(meta) = &existing {
-        regular(meta)?;
+    let mut staged = Staged::new(path, expect)?;
+    staged.write_all(bytes)?;
+    staged.commit()
+}
+
+/// New contents being written beside their target, for a writer that produces them piece by piece
+/// (a report of a million findings) and must not hold them all in memory. Nothing replaces the
+/// target until [`Staged::commit`]; dropped before that, the temporary file is removed and the
+/// target is untouched.
+pub struct Staged<'a> {
+    target: PathBuf,
+    dir: PathBuf,
+    tmp: PathBuf,
+    file: Option<io::BufWriter<File>>,
+    existing: Option<Metadata>,
+    expect: Expect<'a>,
+}
+
+impl<'a> Staged<'a> {
+    /// Checks what is at `path` against `expect` and creates the temporary file.
+    pub fn new(path: &Path, expect: Expect<'a>) -> io::Result<Staged<'a>> {
+        let target = resolve(path)?;
+        let existing = metadata(&target)?;
+        if let Some(meta) = &existing {
+            regular(meta)?;
+        }
+        match (expect, &existing) {
+            (Expect::Absent, Some(_)) => return Err(WriteRefusal::Exists.into_io()),
+            (Expect::Unchanged(_), None) => return Err(WriteRefusal::Changed.into_io()),
+            (Expect::Unchanged(read), Some(_)) => unchanged(&target, read)?,
+            _ => {}
+        }
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (tmp, file) = create_temp(&dir, &name, existing.is_some())?;
+        Ok(Staged {
+            target,
+            dir,
+            tmp,
+            file: Some(io::BufWriter::with_capacity(1 << 16, file)),
+            existing,
+            expect,
+        })
     }
-    match (expect, &existing) {
-        (Expect::Absent, Some(_)) => return Err(WriteRefusal::Exists.into_io()),
-        (Expect::Unchanged(_), None) => return Err(WriteRefusal::Changed.into_io()),
-        (Expect::Unchanged(read), Some(_)) => unchanged(&target, read)?,
-        _ => {}
+
+    /// Makes the written contents the target's, in one step.
+    pub fn commit(mut self) -> io::Result<()> {
+        let file = self.file.take().expect("committed once");
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        fill_and_move(
+            file,
+            &self.tmp,
+            &self.target,
+            self.existing.as_ref(),
+            self.expect,
+        )?;
+        // Renamed (or linked and removed): nothing left for `drop` to clean up.
+        self.tmp = PathBuf::new();
+        sync_dir(&self.dir);
+        Ok(())
     }
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let (tmp, file) = create_temp(&dir, &name, existing.is_some())?;
-    let result = fill_and_move(file, &tmp, &target, bytes, existing.as_ref(), expect);
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+}
+
+impl Write for Staged<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.as_mut().expect("not committed").write(buf)
     }
-    result?;
-    sync_dir(&dir);
-    Ok(())
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.file.as_mut().expect("not committed").write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().expect("not committed").flush()
+    }
+}
+
+impl Drop for Staged<'_> {
+    /// Not committed, or the commit failed: the temporary file goes (a committed one was renamed).
+    fn drop(&mut self) {
+        drop(self.file.take());
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 fn fill_and_move(
-    mut file: File,
+    file: File,
     tmp: &Path,
     target: &Path,
-    bytes: &[u8],
     existing: Option<&Metadata>,
     expect: Expect,
 ) -> io::Result<()> {
-    file.write_all(bytes)?;
     if let Some(meta) = existing {
         keep_owner_and_permissions(&file, meta)?;
     }
