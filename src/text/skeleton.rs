@@ -52,6 +52,46 @@ pub const NOT_WEIXIN: &[&str] = &["维新", "唯心", "违心", "危心", "慰�
 /// out: 口口相传.)
 pub const KOU: &str = "扣寇蔻";
 
+// The sets above as `match` arms: the compiler makes a few comparisons of each, where searching
+// the strings cost a substring search per character of every phrase.
+fn is_wei(c: char) -> bool {
+    matches!(
+        c,
+        '微' | '薇'
+            | '维'
+            | '围'
+            | '违'
+            | '唯'
+            | '危'
+            | '巍'
+            | '桅'
+            | '卫'
+            | '喂'
+            | '胃'
+            | '威'
+            | '偎'
+            | '慰'
+            | '苇'
+            | '尉'
+            | '萎'
+            | '纬'
+            | '蔚'
+            | '魏'
+            | '徽'
+    )
+}
+
+fn is_xin(c: char) -> bool {
+    matches!(
+        c,
+        '信' | '芯' | '欣' | '薪' | '新' | '辛' | '锌' | '心' | '讯'
+    )
+}
+
+fn is_kou(c: char) -> bool {
+    matches!(c, '扣' | '寇' | '蔻')
+}
+
 /// A phrase's skeleton, with the original character index of each of its characters.
 #[derive(Debug, Clone)]
 pub struct Skeleton {
@@ -123,10 +163,14 @@ fn numeral_digit(c: char) -> Option<char> {
     })
 }
 
-/// Circled, parenthesised and full-stop digits: ① → "1", ⑩ → "10", ⒈ → "1".
-fn digit_form(c: char) -> Option<String> {
+/// Circled, parenthesised and full-stop digits: ① → 1, ⑩ → 10, ⒈ → 1.
+fn digit_form(c: char) -> Option<u32> {
     let n = c as u32;
-    let v = match n {
+    // Below every digit form: most characters leave here.
+    if n < 0x2460 {
+        return None;
+    }
+    Some(match n {
         0x2460..=0x2473 => n - 0x2460 + 1,       // ①-⑳
         0x2474..=0x2487 => n - 0x2474 + 1,       // ⑴-⒇
         0x2488..=0x249B => n - 0x2488 + 1,       // ⒈-⒛
@@ -137,8 +181,7 @@ fn digit_form(c: char) -> Option<String> {
         0x278A..=0x2793 => n - 0x278A + 1,       // ➊-➓
         0x1D7CE..=0x1D7FF => (n - 0x1D7CE) % 10, // mathematical digits
         _ => return None,
-    };
-    Some(v.to_string())
+    })
 }
 
 /// Letters that look like Latin ones; the result is lower case.
@@ -187,7 +230,19 @@ impl Skeleton {
         let mut cs: Vec<Ch> = Vec::with_capacity(chars.len());
         for (i, &c) in chars.iter().enumerate() {
             if let Some(d) = digit_form(c) {
-                cs.extend(d.chars().map(|c| Ch { c, origin: i }));
+                // At most 20: one or two ASCII digits.
+                if d >= 10 {
+                    cs.push(Ch {
+                        c: char::from(b'0' + (d / 10) as u8),
+                        origin: i,
+                    });
+                }
+                cs.push(Ch {
+                    c: char::from(b'0' + (d % 10) as u8),
+                    origin: i,
+                });
+            } else if c.is_ascii() {
+                cs.push(Ch { c, origin: i });
             } else if let Some(l) = look_alike(c) {
                 cs.extend(l.chars().map(|c| Ch { c, origin: i }));
             } else {
@@ -352,31 +407,39 @@ fn is_mask_star(cs: &[Ch], i: usize) -> bool {
 
 /// Homophones and abbreviations of 微信 and QQ become the words themselves.
 fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
+    // Run on every phrase: the common case (no 微-sound, no 扣-sound) costs a comparison or two.
     for i in 0..cs.len().saturating_sub(1) {
         let (a, b) = (cs[i].c, cs[i + 1].c);
-        let pair: String = [a, b].iter().collect();
-        let wei = WEI.contains(a) || a == 'v';
-        // 微 itself only with 讯, 芯 or x: 稍微新一点, 轻微辛辣 are not WeChat
-        let xin = if a == '微' {
-            matches!(b, '讯' | '芯' | 'x')
-        } else {
-            XIN.contains(b) || b == 'x'
-        };
-        let latin_both = a == 'v' && b == 'x';
-        if wei && xin && !latin_both && !NOT_WEIXIN.contains(&pair.as_str()) {
-            // 微芯片 is a chip, not WeChat.
-            if pair == "微芯" && cs.get(i + 2).is_some_and(|c| c.c == '片') {
+        let wei = a == 'v' || is_wei(a);
+        if wei {
+            // 微 itself only with 讯, 芯 or x: 稍微新一点, 轻微辛辣 are not WeChat
+            let xin = if a == '微' {
+                matches!(b, '讯' | '芯' | 'x')
+            } else {
+                b == 'x' || is_xin(b)
+            };
+            let latin_both = a == 'v' && b == 'x';
+            let word = |w: &&str| {
+                let mut it = w.chars();
+                it.next() == Some(a) && it.next() == Some(b)
+            };
+            if xin && !latin_both && !NOT_WEIXIN.iter().any(word) {
+                // 微芯片 is a chip, not WeChat.
+                if a == '微' && b == '芯' && cs.get(i + 2).is_some_and(|c| c.c == '片') {
+                    continue;
+                }
+                // a Latin letter inside a Latin word (review, vxe) is not an abbreviation
+                let latin_inside = (a == 'v' && i > 0 && cs[i - 1].c.is_ascii_alphabetic())
+                    || (b == 'x' && cs.get(i + 2).is_some_and(|c| c.c.is_ascii_alphabetic()));
+                if latin_inside {
+                    continue;
+                }
+                cs[i].c = '微';
+                cs[i + 1].c = '信';
                 continue;
             }
-            // a Latin letter inside a Latin word (review, vxe) is not an abbreviation
-            let latin_inside = (a == 'v' && i > 0 && cs[i - 1].c.is_ascii_alphabetic())
-                || (b == 'x' && cs.get(i + 2).is_some_and(|c| c.c.is_ascii_alphabetic()));
-            if latin_inside {
-                continue;
-            }
-            cs[i].c = '微';
-            cs[i + 1].c = '信';
-        } else if KOU.contains(a) && KOU.contains(b) {
+        }
+        if is_kou(a) && is_kou(b) {
             cs[i].c = 'q';
             cs[i + 1].c = 'q';
         }
@@ -397,6 +460,15 @@ mod tests {
         let at = k.as_str().find(needle).expect("needle in skeleton");
         let r = k.char_range(at..at + needle.len());
         s.chars().skip(r.start).take(r.end - r.start).collect()
+    }
+
+    #[test]
+    fn the_sets_and_their_match_arms_agree() {
+        for c in ('\u{4E00}'..='\u{9FFF}').chain(['v', 'x', 'q', '信']) {
+            assert_eq!(is_wei(c), WEI.contains(c), "{c}");
+            assert_eq!(is_xin(c), XIN.contains(c), "{c}");
+            assert_eq!(is_kou(c), KOU.contains(c), "{c}");
+        }
     }
 
     #[test]

@@ -448,13 +448,26 @@ pub fn extract(facts: &[Fact], text: &str) -> Vec<Hit> {
 
 /// [`extract`] on a phrase's normalised view.
 pub fn extract_normalized(facts: &[Fact], norm: &Normalized) -> Vec<Hit> {
+    extract_screened(facts, norm, |_| true)
+}
+
+/// [`extract_normalized`], searching only the facts `can_state` lets through (a screen that knows
+/// the others cannot match).
+pub fn extract_screened(
+    facts: &[Fact],
+    norm: &Normalized,
+    can_state: impl Fn(usize) -> bool,
+) -> Vec<Hit> {
     let mut out = Vec::new();
-    if facts.is_empty() {
+    if facts.is_empty() || !(0..facts.len()).any(&can_state) {
         return out;
     }
     let view = norm.as_str();
     let scopes = sentences(view);
     for (index, fact) in facts.iter().enumerate() {
+        if !can_state(index) {
+            continue;
+        }
         let mut found: Vec<Hit> = Vec::new();
         for scope in &scopes {
             let sentence = &view[scope.clone()];

@@ -42,7 +42,8 @@ pub fn key_of_normalized(norm: &str) -> String {
         }
     };
     for c in norm.chars() {
-        if c.is_alphanumeric() {
+        // Common CJK ideographs are letters: skip the Unicode table for most characters.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric() {
             out.push(c);
         } else if out.len() > clause_start {
             end_clause(&mut out, clause_start);

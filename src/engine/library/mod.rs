@@ -23,6 +23,7 @@ pub use index::{Index, LibId, PhraseId};
 use crate::text::normalize::normalize_str;
 use crate::text::scene::Scene;
 use regex::Regex;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -45,6 +46,11 @@ pub struct Words {
 }
 
 impl Words {
+    /// The one regex, as source.
+    pub fn as_str(&self) -> &str {
+        self.re.as_str()
+    }
+
     /// `words` are literals (normalised here), `patterns` regexes (already Simplified).
     pub fn new(words: &[String], patterns: &[String]) -> Result<Words, regex::Error> {
         let mut alternatives: Vec<String> = words
@@ -80,8 +86,13 @@ pub struct Stage {
 
 impl Stage {
     pub fn covered_by(&self, normalised: &str, scene: Scene) -> bool {
-        (self.scenes.contains(&scene) && self.with.as_ref().is_none_or(|w| w.is_match(normalised)))
-            || self.any.as_ref().is_some_and(|a| a.is_match(normalised))
+        self.covered(scene, |w| w.is_match(normalised))
+    }
+
+    /// [`Stage::covered_by`], with `matches` telling whether a word list matches the phrase.
+    fn covered(&self, scene: Scene, mut matches: impl FnMut(&Words) -> bool) -> bool {
+        (self.scenes.contains(&scene) && self.with.as_ref().is_none_or(&mut matches))
+            || self.any.as_ref().is_some_and(matches)
     }
 }
 
@@ -192,6 +203,109 @@ pub struct Library {
     pub stages: Vec<Stage>,
     /// Whether any near-duplicate rule runs (shapes are computed only then).
     pub near: bool,
+    /// Built on the first sketch, once the facts and stages are set.
+    pub screen: Screened,
+}
+
+/// The [`Library`]'s screen, built when first needed (set up the facts and stages before).
+#[derive(Debug, Clone, Default)]
+pub struct Screened(std::sync::OnceLock<Screen>);
+
+/// One pass over a phrase that tells which facts and which stages' word lists can match it at all:
+/// most phrases state no fact, and every pattern searched on its own cost more than the lint of the
+/// phrase. Each fact and word list is a target with the literals one of which every match contains
+/// ([`crate::engine::literals::required`]); one Aho-Corasick pass marks the targets whose literals
+/// occur. A target without known literals is searched on every phrase, as before.
+#[derive(Debug, Clone, Default)]
+struct Screen {
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// The targets of each literal of the automaton.
+    targets_of: Vec<Vec<u32>>,
+    /// Targets marked on every phrase.
+    always: Vec<bool>,
+    /// Per fact: its target.
+    facts: Vec<u32>,
+    /// Per stage: the targets of its `with` and `any` word lists.
+    stages: Vec<(Option<u32>, Option<u32>)>,
+}
+
+impl Screen {
+    fn new(library: &Library) -> Screen {
+        let mut literals: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
+        let mut always = Vec::new();
+        let mut target = |patterns: &mut dyn Iterator<Item = &str>| -> u32 {
+            let id = always.len() as u32;
+            let mut sets = Vec::new();
+            let mut known = true;
+            for p in patterns {
+                match regex_syntax::parse(p)
+                    .ok()
+                    .and_then(|hir| crate::engine::literals::required(&hir))
+                {
+                    Some(set) => sets.push(set),
+                    None => known = false,
+                }
+            }
+            always.push(!known || sets.is_empty());
+            if known {
+                for l in sets.into_iter().flatten() {
+                    let ids = literals.entry(l).or_default();
+                    if ids.last() != Some(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            id
+        };
+        let facts = library
+            .facts
+            .iter()
+            .map(|f| target(&mut f.patterns.iter().map(|re| re.as_str())))
+            .collect();
+        let stages = library
+            .stages
+            .iter()
+            .map(|st| {
+                let mut one = |w: &Option<Words>| {
+                    w.as_ref().map(|w| target(&mut std::iter::once(w.as_str())))
+                };
+                (one(&st.with), one(&st.any))
+            })
+            .collect();
+        let (keys, targets_of): (Vec<Vec<u8>>, Vec<Vec<u32>>) = literals.into_iter().unzip();
+        let automaton = (!keys.is_empty())
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                    .build(&keys)
+                    .ok()
+            })
+            .flatten();
+        // Without the automaton nothing is screened out.
+        if automaton.is_none() {
+            always.iter_mut().for_each(|a| *a = true);
+        }
+        Screen {
+            automaton,
+            targets_of,
+            always,
+            facts,
+            stages,
+        }
+    }
+
+    /// The targets a normalised phrase may match.
+    fn marks(&self, norm: &str) -> Vec<bool> {
+        let mut marks = self.always.clone();
+        if let Some(ac) = &self.automaton {
+            for m in ac.find_overlapping_iter(norm) {
+                for &t in &self.targets_of[m.pattern().as_usize()] {
+                    marks[t as usize] = true;
+                }
+            }
+        }
+        marks
+    }
 }
 
 impl Library {
@@ -216,21 +330,31 @@ impl Library {
                 c.chars().count(),
             )
         });
+        let screen = self.screen.0.get_or_init(|| Screen::new(self));
+        let marks = screen.marks(norm.as_str());
         let mut stages = 0u64;
-        if !self.stages.is_empty() {
-            for (i, s) in self.stages.iter().enumerate().take(64) {
-                if s.covered_by(norm.as_str(), scene) {
-                    stages |= 1 << i;
-                }
+        for (i, s) in self.stages.iter().enumerate().take(64) {
+            let (with, any) = screen.stages.get(i).copied().unwrap_or_default();
+            let covered = s.covered(scene, |w| {
+                let target = if s.with.as_ref().is_some_and(|x| std::ptr::eq(x, w)) {
+                    with
+                } else {
+                    any
+                };
+                target.is_none_or(|t| marks[t as usize]) && w.is_match(norm.as_str())
+            });
+            if covered {
+                stages |= 1 << i;
             }
         }
+        let can_state = |fact: usize| screen.facts.get(fact).is_none_or(|&t| marks[t as usize]);
         Sketch {
             key,
             shape,
             code,
             scene,
             stages,
-            facts: facts::extract_normalized(&self.facts, &norm),
+            facts: facts::extract_screened(&self.facts, &norm, can_state),
         }
     }
 
