@@ -353,6 +353,43 @@ fn fuzz_found_xls_sector_past_the_end_is_refused_not_a_panic() {
     assert_eq!(r.findings_in("ok.txt").len(), 1);
 }
 
+/// A damaged workbook that makes calamine itself panic (past what `input::guard` refuses up front)
+/// fails that file with a readable error, silently (no panic message), and the run goes on.
+fn contained_workbook_panic(fixture: &str, name: &str) {
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/fuzz")
+            .join(fixture),
+    )
+    .unwrap();
+    let dir = dir_with(&[(name, &bytes), ("ok.txt", "这个我不知道\n".as_bytes())]);
+    let r = run(dir.path(), &["check", "--format", "json", name, "ok.txt"]);
+    r.sane();
+    assert_eq!(r.code, 2);
+    assert!(
+        r.error_for(name)["message"]
+            .as_str()
+            .unwrap()
+            .contains("损坏"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.findings_in("ok.txt").len(), 1);
+}
+
+#[test]
+fn fuzz_found_xls_string_table_past_its_record_is_an_error_not_a_panic() {
+    // calamine's read_rich_extended_string: `range end index 2 out of range for slice of length 0`.
+    contained_workbook_panic("xls-sst-string-past-the-record.xls", "crash.xls");
+}
+
+#[test]
+fn fuzz_found_xlsx_cell_reference_overflow_is_an_error_not_a_panic() {
+    // calamine's get_row_and_optional_column: `attempt to multiply with overflow` (a debug build's
+    // overflow check; a release build wraps and reads the sheet as damaged).
+    contained_workbook_panic("xlsx-cell-reference-overflow.xlsx", "crash.xlsx");
+}
+
 #[test]
 fn xls_with_a_truncated_sheet_directory_record_is_refused_not_a_panic() {
     // BoundSheet8 (0x0085) cut to 4 bytes: calamine reads its flag bytes 4 and 5 unchecked.

@@ -184,7 +184,46 @@ fn at(row: &[Cell], column: usize) -> Option<&Cell> {
         .map(|i| &row[i])
 }
 
+/// Reads a workbook. calamine is a large parser of hostile formats: beyond what [`guard`] refuses
+/// up front, a panic inside it (fuzzing found an index out of range in its `.xls` string table
+/// and an overflowing cell reference in `.xlsx`) is contained here and reported as a damaged file,
+/// so one bad workbook never ends a run over a whole folder.
 pub fn parse(name: &str, bytes: &[u8]) -> Result<(SourceFile, Phrases), Failure> {
+    match contained(|| parse_workbook(name, bytes)) {
+        Some(result) => result,
+        None => Err(Error::file(
+            name,
+            "无法读取 Excel 工作簿：工作簿里的数据已损坏",
+            Some("在 Excel 或 WPS 中打开它，另存为 .xlsx 后再检查".to_string()),
+        )
+        .into()),
+    }
+}
+
+thread_local! {
+    /// Set while this thread runs code whose panics [`contained`] turns into errors.
+    static CONTAINED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, returning `None` if it panicked. The panic is not printed (the caller reports it as
+/// an error); panics elsewhere go to the hook that was installed before, as they did.
+fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CONTAINED.with(|c| c.get()) {
+                previous(info);
+            }
+        }));
+    });
+    let was = CONTAINED.with(|c| c.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CONTAINED.with(|c| c.set(was));
+    result.ok()
+}
+
+fn parse_workbook(name: &str, bytes: &[u8]) -> Result<(SourceFile, Phrases), Failure> {
     let refused = if bytes.starts_with(b"PK\x03\x04") {
         guard::check_xlsx(bytes)
     } else {

@@ -437,7 +437,7 @@ impl Setup {
 
     /// Applies the config's `scenes` keywords to a document's groups. Only an inferred scene is
     /// replaced: a YAML group's explicit `scene:` stays.
-    fn apply_scenes(&self, document: &mut Document) {
+    pub fn apply_scenes(&self, document: &mut Document) {
         if self.config.scenes.is_empty() {
             return;
         }
