@@ -1,7 +1,13 @@
 #!/bin/sh
-# Seeds each target's corpus from the test fixtures (run from fuzz/). The committed corpora are these
-# seeds after fuzzing, minimised with `cargo +nightly fuzz cmin TARGET`.
+# Seeds each target's corpus (run from fuzz/): the committed, minimised corpus of the last campaign
+# (corpora/TARGET.tar.gz, see README.md) where there is one, and the test fixtures in any case.
 set -e
+for archive in corpora/*.tar.gz; do
+  [ -f "$archive" ] || continue
+  t=$(basename "$archive" .tar.gz)
+  mkdir -p "corpus/$t"
+  tar -xzf "$archive" -C "corpus/$t"
+done
 F=../tests/fixtures
 seed() { mkdir -p "corpus/$1"; shift_target=$1; shift; for f in "$@"; do cp "$f" "corpus/$shift_target/seed-$(basename "$f")"; done; }
 seed decode $F/formats/*.txt $F/formats/*.csv $F/core/phrases.txt
