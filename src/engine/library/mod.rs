@@ -86,13 +86,19 @@ pub struct Stage {
 
 impl Stage {
     pub fn covered_by(&self, normalised: &str, scene: Scene) -> bool {
-        self.covered(scene, |w| w.is_match(normalised))
+        let matches = |w: &Words| w.is_match(normalised);
+        self.covered(scene, matches, matches)
     }
 
-    /// [`Stage::covered_by`], with `matches` telling whether a word list matches the phrase.
-    fn covered(&self, scene: Scene, mut matches: impl FnMut(&Words) -> bool) -> bool {
-        (self.scenes.contains(&scene) && self.with.as_ref().is_none_or(&mut matches))
-            || self.any.as_ref().is_some_and(matches)
+    /// [`Stage::covered_by`], with `with` and `any` telling whether those word lists match.
+    fn covered(
+        &self,
+        scene: Scene,
+        with: impl FnOnce(&Words) -> bool,
+        any: impl FnOnce(&Words) -> bool,
+    ) -> bool {
+        (self.scenes.contains(&scene) && self.with.as_ref().is_none_or(with))
+            || self.any.as_ref().is_some_and(any)
     }
 }
 
@@ -335,14 +341,11 @@ impl Library {
         let mut stages = 0u64;
         for (i, s) in self.stages.iter().enumerate().take(64) {
             let (with, any) = screen.stages.get(i).copied().unwrap_or_default();
-            let covered = s.covered(scene, |w| {
-                let target = if s.with.as_ref().is_some_and(|x| std::ptr::eq(x, w)) {
-                    with
-                } else {
-                    any
-                };
+            // A word list the screen left unmarked cannot match; a marked one is searched.
+            let may = |target: Option<u32>, w: &Words| {
                 target.is_none_or(|t| marks[t as usize]) && w.is_match(norm.as_str())
-            });
+            };
+            let covered = s.covered(scene, |w| may(with, w), |w| may(any, w));
             if covered {
                 stages |= 1 << i;
             }
@@ -435,5 +438,64 @@ impl<T> std::ops::Index<usize> for Chunked<T> {
 impl<T> std::ops::IndexMut<usize> for Chunked<T> {
     fn index_mut(&mut self, i: usize) -> &mut T {
         &mut self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The screen only skips what cannot match: the built-in facts and stages give the same sketch
+    /// with it as searching every pattern does.
+    #[test]
+    fn the_screen_changes_no_sketch() {
+        let pack = crate::engine::builtin::load("library").unwrap().unwrap();
+        let mut stages = Vec::new();
+        for r in &pack.rules {
+            if let crate::engine::rules::Kind::Library(l) = &r.kind
+                && let LibraryKind::MissingScene { stages: s, .. } = &l.kind
+            {
+                stages.extend(s.iter().cloned());
+            }
+        }
+        assert!(!stages.is_empty() && !pack.facts.is_empty());
+        let library = Library {
+            facts: pack.facts.to_vec(),
+            stages,
+            ..Library::default()
+        };
+        let phrases = [
+            "亲，本店默认发中通快递，48小时内发货，7天无理由退换",
+            "满99包邮，偏远地区除外；价保30天",
+            "客服在线时间 9:00-23:00，欢迎咨询",
+            "您好，欢迎光临！请问有什么可以帮您？",
+            "非常抱歉给您带来不便，我们马上为您处理",
+            "感谢您的光临，祝您生活愉快",
+            "親，我們24小時內發貨，支援15天無理由退換喔",
+            "好的",
+        ];
+        let (mut facts_seen, mut stages_seen) = (0, 0);
+        for text in phrases {
+            for scene in Scene::ALL {
+                let norm = crate::text::normalize::Normalized::new(text);
+                let sketch = library.sketch(text, scene, None);
+                assert_eq!(
+                    sketch.facts,
+                    facts::extract_normalized(&library.facts, &norm),
+                    "{text}"
+                );
+                let stages = library
+                    .stages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.covered_by(norm.as_str(), scene))
+                    .fold(0u64, |bits, (i, _)| bits | 1 << i);
+                assert_eq!(sketch.stages, stages, "{text} in {scene:?}");
+                facts_seen += sketch.facts.len();
+                stages_seen += stages.count_ones();
+            }
+        }
+        // The phrases state facts and cover stages: the comparison is not between two empties.
+        assert!(facts_seen > 0 && stages_seen > 0);
     }
 }
