@@ -7,7 +7,7 @@ use huashu::run::check::CheckArgs;
 use huashu::run::commands;
 use huashu::run::dropped::{self, Surroundings};
 use huashu::run::{ConfigChoice, Io};
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -431,24 +431,44 @@ fn run(command: Command, config: &ConfigChoice, color: bool) -> Result<u8, huash
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf).map(|_| buf)
     };
-    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
+    // A terminal sees each line as it is written; a pipe or a file gets the output in blocks (Rust's
+    // standard output is line-buffered: a JSON report of a million findings was tens of millions of
+    // write calls).
+    let stdout = std::io::stdout();
+    let mut out: Box<dyn Write> = if stdout.is_terminal() {
+        Box::new(stdout.lock())
+    } else {
+        Box::new(std::io::BufWriter::with_capacity(1 << 16, stdout.lock()))
+    };
+    let mut err = std::io::stderr();
     let mut io = Io {
-        out: &mut out,
+        out: &mut *out,
         err: &mut err,
         stdin: &mut stdin,
         color,
     };
+    let result = dispatch(command, config, &mut io);
+    // Whatever is still buffered: failing to write it cuts the report short (a closed pipe is fine).
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe && result.is_ok() => {
+            Err(huashu::run::output_error(&e))
+        }
+        _ => result,
+    }
+}
+
+fn dispatch(command: Command, config: &ConfigChoice, io: &mut Io) -> Result<u8, huashu::Error> {
     let text = match command {
-        Command::Check(args) => return huashu::run::check::run(args.into_lib(), config, &mut io),
+        Command::Check(args) => return huashu::run::check::run(args.into_lib(), config, io),
         Command::Rules { selection } => commands::rules(&selection.into_lib(), config)?,
-        Command::Init { force } => return commands::init(force, &mut io),
+        Command::Init { force } => return commands::init(force, io),
         Command::Config { selection } => {
             commands::show_config(&selection.into_lib(), config, io.err)?
         }
         Command::Explain { rule, selection } => {
             commands::explain(&rule, &selection.into_lib(), config, io.err)?
         }
-        Command::TestRules { packs } => return commands::test_rules(&packs, &mut io),
+        Command::TestRules { packs } => return commands::test_rules(&packs, io),
         Command::Server => unreachable!("the server runs before standard output is locked"),
     };
     // A closed pipe (huashu rules | head) is fine; a full disk is an error.
