@@ -20,6 +20,9 @@ pub struct Json<'a> {
     out: Box<dyn Write + 'a>,
     started: bool,
     any: bool,
+    /// Scratch space of [`Json::value`].
+    buf: Vec<u8>,
+    padded: Vec<u8>,
 }
 
 impl<'a> Json<'a> {
@@ -28,6 +31,8 @@ impl<'a> Json<'a> {
             out,
             started: false,
             any: false,
+            buf: Vec::new(),
+            padded: Vec::new(),
         }
     }
 
@@ -42,18 +47,20 @@ impl<'a> Json<'a> {
         Ok(())
     }
 
-    /// Writes `value` pretty-printed, each line after the first indented by `indent` spaces.
+    /// Writes `value` pretty-printed, each line after the first indented by `indent` spaces: made in
+    /// a reused buffer and written in one call (a report can hold a million findings).
     fn value(&mut self, value: &impl Serialize, indent: usize) -> io::Result<()> {
-        let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
-        let pad = " ".repeat(indent);
-        for (i, line) in text.lines().enumerate() {
+        self.buf.clear();
+        serde_json::to_writer_pretty(&mut self.buf, value).map_err(io::Error::other)?;
+        self.padded.clear();
+        for (i, line) in self.buf.split(|&b| b == b'\n').enumerate() {
             if i > 0 {
-                self.out.write_all(b"\n")?;
-                self.out.write_all(pad.as_bytes())?;
+                self.padded.push(b'\n');
+                self.padded.resize(self.padded.len() + indent, b' ');
             }
-            self.out.write_all(line.as_bytes())?;
+            self.padded.extend_from_slice(line);
         }
-        Ok(())
+        self.out.write_all(&self.padded)
     }
 
     fn field(&mut self, key: &str, value: &impl Serialize) -> io::Result<()> {
