@@ -236,49 +236,39 @@ fn explain_answers_to_an_old_id() {
 
 #[test]
 fn an_alias_naming_another_rule_is_a_pack_error_at_the_alias() {
+    let dir = common::project::<&str>(&[], &[("a.txt", PHRASES)]);
+    // The pack with `from` replaced by `to`: the run must refuse it, and says why on stderr.
+    let refused = |from: &str, to: &str| -> String {
+        std::fs::write(dir.path().join("myshop.yaml"), PACK.replace(from, to)).unwrap();
+        let out = common::huashu(dir.path())
+            .args(["check", "--pack", "myshop.yaml", "a.txt"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8(out.stderr).unwrap()
+    };
     // Within the pack: the old id is the other rule's id.
-    let clash = PACK.replace("aliases: [myshop/no-wechat]", "aliases: [myshop/no-sure]");
-    let dir = common::project::<&str>(&[], &[("myshop.yaml", &clash), ("a.txt", PHRASES)]);
-    let out = common::huashu(dir.path())
-        .args(["check", "--pack", "myshop.yaml", "a.txt"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = refused("aliases: [myshop/no-wechat]", "aliases: [myshop/no-sure]");
     assert!(stderr.contains("myshop.yaml:6:15"), "{stderr}");
     assert!(
         stderr.contains("旧 id myshop/no-sure 是另一条规则现在的 id"),
         "{stderr}"
     );
     // Two rules of the pack with the same old id.
-    let shared = PACK.replace(
+    let stderr = refused(
         "  - id: myshop/no-sure\n",
         "  - id: myshop/no-sure\n    aliases: [myshop/no-wechat]\n",
     );
-    std::fs::write(dir.path().join("myshop.yaml"), shared).unwrap();
-    let out = common::huashu(dir.path())
-        .args(["check", "--pack", "myshop.yaml", "a.txt"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("myshop.yaml:15:15"), "{stderr}");
     assert!(
         stderr.contains(&format!("已经是规则 {NEW} 的旧 id")),
         "{stderr}"
     );
     // Across packs: the old id is a built-in rule's id.
-    let builtin = PACK.replace(
+    let stderr = refused(
         "aliases: [myshop/no-wechat]",
         "aliases: [etiquette/dont-know]",
     );
-    std::fs::write(dir.path().join("myshop.yaml"), builtin).unwrap();
-    let out = common::huashu(dir.path())
-        .args(["check", "--pack", "myshop.yaml", "a.txt"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("myshop.yaml:6:15"), "{stderr}");
     assert!(
         stderr.contains("规则包 etiquette 里一条规则现在的 id"),
