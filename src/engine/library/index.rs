@@ -7,6 +7,7 @@
 //! (odd sketch, size, library, one chain link per band) and a bucket head per band. No phrase text
 //! is kept here.
 
+use super::chunked::filled;
 use super::key::{BANDS, combine, similarity};
 use super::{Chunked, Sketch, Value};
 use crate::text::scene::Scene;
@@ -55,7 +56,7 @@ impl IdTable {
 
     fn grow(&mut self, key_of: &impl Fn(u32) -> u64) {
         let size = (self.slots.len() * 2).max(1024);
-        let old = std::mem::replace(&mut self.slots, vec![NONE; size]);
+        let old = std::mem::replace(&mut self.slots, filled(size, NONE));
         let mask = size - 1;
         for id in old.into_iter().filter(|&s| s != NONE) {
             let mut i = key_of(id) as usize & mask;
@@ -176,10 +177,26 @@ impl Index {
             .trailing_zeros()
             .clamp(10, 21);
         Index {
-            heads: vec![NONE; BANDS << bucket_bits],
+            // Reserved, not touched: a good estimate puts the tables in one chunk each.
+            keys: Chunked::with_first(expected),
+            coded: Chunked::with_first(expected),
+            near: Chunked::with_first(expected),
+            heads: filled(BANDS << bucket_bits, NONE),
             bucket_bits,
             threshold,
             ..Index::default()
+        }
+    }
+
+    /// Sized again for about `expected` phrases, while nothing has been added.
+    pub fn resize_empty(&mut self, expected: usize) {
+        if self.keys.is_empty() {
+            let sized = Index::new(expected, self.threshold);
+            self.keys = sized.keys;
+            self.coded = sized.coded;
+            self.near = sized.near;
+            self.heads = sized.heads;
+            self.bucket_bits = sized.bucket_bits;
         }
     }
 

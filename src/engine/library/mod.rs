@@ -12,11 +12,13 @@
 //! [`key`] is how phrases are compared, [`facts`] what they promise, [`index`] the library as it
 //! grows, [`examples`] the packs' multi-phrase examples.
 
+pub mod chunked;
 pub mod examples;
 pub mod facts;
 pub mod index;
 pub mod key;
 
+pub use chunked::Chunked;
 pub use facts::{Fact, Hit, Value, ValueType};
 pub use index::{Index, LibId, PhraseId};
 
@@ -381,64 +383,6 @@ pub fn contradicts<'a>(policy: &'a [Option<Value>], hit: &Hit) -> Option<&'a Val
 /// Whether a name or code of `chars` characters is over a limit (none: never).
 pub fn too_long(max: Option<usize>, chars: usize) -> bool {
     max.is_some_and(|m| chars > m)
-}
-
-/// A growing list stored in fixed-size chunks: no reallocation doubles it for a moment, and at most
-/// one chunk is unused, so a million small entries cost what they hold.
-#[derive(Debug, Clone)]
-pub struct Chunked<T> {
-    chunks: Vec<Vec<T>>,
-    len: usize,
-}
-
-const CHUNK: usize = 1 << 14;
-
-impl<T> Default for Chunked<T> {
-    fn default() -> Self {
-        Chunked {
-            chunks: Vec::new(),
-            len: 0,
-        }
-    }
-}
-
-impl<T> Chunked<T> {
-    pub fn push(&mut self, value: T) {
-        if self.len.is_multiple_of(CHUNK) {
-            self.chunks.push(Vec::with_capacity(CHUNK));
-        }
-        self.chunks.last_mut().expect("a chunk").push(value);
-        self.len += 1;
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    pub fn get(&self, i: usize) -> Option<&T> {
-        self.chunks.get(i / CHUNK)?.get(i % CHUNK)
-    }
-
-    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
-        self.chunks.get_mut(i / CHUNK)?.get_mut(i % CHUNK)
-    }
-}
-
-impl<T> std::ops::Index<usize> for Chunked<T> {
-    type Output = T;
-    fn index(&self, i: usize) -> &T {
-        &self.chunks[i / CHUNK][i % CHUNK]
-    }
-}
-
-impl<T> std::ops::IndexMut<usize> for Chunked<T> {
-    fn index_mut(&mut self, i: usize) -> &mut T {
-        &mut self.chunks[i / CHUNK][i % CHUNK]
-    }
 }
 
 #[cfg(test)]
