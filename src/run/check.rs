@@ -197,8 +197,8 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
         Input::File { path, .. } => input::display_path(path),
         Input::Stdin => "<stdin>".to_string(),
     });
-    // About 40 bytes a phrase: sizes the library's near-duplicate buckets.
-    let expected: u64 = inputs
+    // Sizes the library's index, with the first document's density (`size_from_first`).
+    let input_bytes: u64 = inputs
         .iter()
         .map(|i| match i {
             Input::File { path, .. } => std::fs::metadata(path).map_or(0, |m| m.len()),
@@ -208,9 +208,10 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
     let library = setup
         .library
         .active
-        .then(|| LibraryRun::new(&setup.library, (expected / 40) as usize));
+        .then(|| LibraryRun::new(&setup.library, 0));
     let mut run = Run {
         setup: &setup,
+        input_bytes,
         library,
         failures: Vec::new(),
         partial: 0,
@@ -540,6 +541,8 @@ struct Run<'a> {
     setup: &'a Setup,
     /// The library checks, when they run.
     library: Option<LibraryRun>,
+    /// The size of the run's input files, together.
+    input_bytes: u64,
     failures: Vec<Error>,
     /// Failures that are problems inside a file that was checked all the same.
     partial: usize,
@@ -623,6 +626,7 @@ impl Run<'_> {
             .into_iter()
             .peekable();
         let file = self.library.as_mut().map(|l| {
+            l.size_from_first(self.input_bytes, &document);
             let (unused, _) = self.setup.meta_levels(&linter.profile);
             l.start_file(&document, &linter, unused)
         });

@@ -460,6 +460,25 @@ impl LibraryRun {
         out
     }
 
+    /// Sizes the index, before its first phrase, for a run of `input_bytes` whose first document
+    /// with phrases is `document`: from that document's density (phrases per byte), since table
+    /// exports with a code and a group per row hold half the phrases that 40 bytes a phrase
+    /// suggests. A workbook's bytes are compressed and say little: it is sized at 40 bytes a
+    /// phrase. A low estimate costs time (longer bucket chains), a high one memory.
+    pub fn size_from_first(&mut self, input_bytes: u64, document: &Document) {
+        let text = document.source.text.len() as u64;
+        if !self.index.is_empty() || document.is_empty() || text == 0 {
+            return;
+        }
+        let expected = if document.format.is_workbook() {
+            input_bytes / 40
+        } else {
+            input_bytes.saturating_mul(document.len() as u64) / text
+        };
+        self.index
+            .resize_empty(usize::try_from(expected).unwrap_or(usize::MAX));
+    }
+
     /// Registers a document about to be written.
     pub fn start_file(
         &mut self,
@@ -576,6 +595,8 @@ impl LibraryRun {
                     &mut found,
                 );
             }
+            // The excerpt of the phrase's lines, shared by its statements.
+            let mut lines: Option<(Arc<SourceFile>, Range<usize>)> = None;
             for h in &s.sketch.facts {
                 let occ = self.index.state(lib, h.fact, &h.value);
                 debug_assert_eq!(occ as usize, self.statements.len());
@@ -593,19 +614,22 @@ impl LibraryRun {
                     } else {
                         // An excerpt of the phrase's lines holds the phrase, when it is written
                         // as is.
-                        let (excerpt, whole) = document.source.excerpt(s.start..s.end);
+                        let (excerpt, whole) = lines
+                            .get_or_insert_with(|| {
+                                let (e, whole) = document.source.excerpt(s.start..s.end);
+                                (Arc::new(e), whole)
+                            })
+                            .clone();
                         let from = s.start - whole.start;
                         let inner = span.start - from..span.end - from;
-                        let (excerpt, inner, text) = if excerpt.text.get(whole.clone())
-                            == Some(phrase.text)
+                        if excerpt.text.get(whole.clone()) == Some(phrase.text)
                             && inner.end <= excerpt.text.len()
                         {
                             (excerpt, inner, Ok(whole))
                         } else {
                             let (excerpt, inner) = document.source.excerpt(span);
-                            (excerpt, inner, Err(Arc::from(phrase.text)))
-                        };
-                        (Arc::new(excerpt), inner, text)
+                            (Arc::new(excerpt), inner, Err(Arc::from(phrase.text)))
+                        }
                     };
                     Statement {
                         phrase: id,
