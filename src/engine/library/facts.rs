@@ -10,6 +10,44 @@ use crate::text::normalize::{Normalized, normalize_str};
 use regex::Regex;
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+/// A fact's regex, compiled on first use: a run compiles only the patterns of facts its phrases may
+/// state (the library's screen rules the others out), and a built-in pack's are not compiled at
+/// start. A user pack's are compiled when it loads, so that a mistake is reported there.
+#[derive(Debug, Clone)]
+pub struct FactRegex {
+    source: String,
+    re: OnceLock<Regex>,
+}
+
+impl FactRegex {
+    /// A pattern known to compile (a built-in pack's, tested by `cargo test`).
+    pub fn lazy(source: &str) -> FactRegex {
+        FactRegex {
+            source: source.to_string(),
+            re: OnceLock::new(),
+        }
+    }
+
+    pub fn compiled(re: Regex) -> FactRegex {
+        FactRegex {
+            source: re.as_str().to_string(),
+            re: OnceLock::from(re),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The compiled regex.
+    pub fn get(&self) -> &Regex {
+        self.re.get_or_init(|| {
+            Regex::new(&self.source).expect("a built-in fact pattern compiles (tested)")
+        })
+    }
+}
 
 /// What kind of value a fact has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,13 +97,13 @@ pub struct Fact {
     pub kind: ValueType,
     /// The unit values are shown in, and the unit of a number written without one.
     pub unit: Option<String>,
-    pub patterns: Vec<Regex>,
+    pub patterns: Vec<FactRegex>,
     /// Words (normalised) and the value each stands for (当日 → 当天, 隔天 → 次日).
     pub values: Vec<(String, String)>,
     /// A match lying inside a match of one of these is not the fact (质量问题30天包换).
-    pub except: Vec<Regex>,
+    pub except: Vec<FactRegex>,
     /// A sentence where one of these matches states no fact (预售, 偏远地区).
-    pub unless: Vec<Regex>,
+    pub unless: Vec<FactRegex>,
     /// Phrases that state a value, or none, as the pack says (checked like rules' examples).
     pub examples: Vec<FactExample>,
 }
@@ -471,18 +509,18 @@ pub fn extract_screened(
         let mut found: Vec<Hit> = Vec::new();
         for scope in &scopes {
             let sentence = &view[scope.clone()];
-            if !fact.patterns.iter().any(|re| re.is_match(sentence))
-                || fact.unless.iter().any(|re| re.is_match(sentence))
+            if !fact.patterns.iter().any(|re| re.get().is_match(sentence))
+                || fact.unless.iter().any(|re| re.get().is_match(sentence))
             {
                 continue;
             }
             let excepted: Vec<Range<usize>> = fact
                 .except
                 .iter()
-                .flat_map(|re| re.find_iter(sentence).map(|m| m.range()))
+                .flat_map(|re| re.get().find_iter(sentence).map(|m| m.range()))
                 .collect();
             for re in &fact.patterns {
-                for caps in re.captures_iter(sentence) {
+                for caps in re.get().captures_iter(sentence) {
                     let m = caps.get(0).expect("whole match");
                     if m.is_empty()
                         || excepted
@@ -527,13 +565,13 @@ mod tests {
             label: "t".into(),
             kind,
             unit: unit.map(str::to_string),
-            patterns: patterns.iter().map(|p| Regex::new(p).unwrap()).collect(),
+            patterns: patterns.iter().map(|p| FactRegex::lazy(p)).collect(),
             values: vec![
                 ("当天".into(), "当天".into()),
                 ("当日".into(), "当天".into()),
             ],
             except: Vec::new(),
-            unless: vec![Regex::new("预售").unwrap()],
+            unless: vec![FactRegex::lazy("预售")],
             examples: Vec::new(),
         }
     }

@@ -41,20 +41,30 @@ pub const KINDS: &[&str] = &[
     "code-too-long",
 ];
 
-/// Words and patterns, matched on normalised text (one regex for all).
+/// Words and patterns, matched on normalised text (one regex for all, compiled on first use).
 #[derive(Debug, Clone)]
 pub struct Words {
-    re: Regex,
+    source: String,
+    re: std::sync::OnceLock<Regex>,
 }
 
 impl Words {
     /// The one regex, as source.
     pub fn as_str(&self) -> &str {
-        self.re.as_str()
+        &self.source
     }
 
-    /// `words` are literals (normalised here), `patterns` regexes (already Simplified).
+    /// `words` are literals (normalised here), `patterns` regexes (already Simplified); compiled
+    /// now, so that a mistake in a user's pack is reported when it loads.
     pub fn new(words: &[String], patterns: &[String]) -> Result<Words, regex::Error> {
+        let w = Words::lazy(words, patterns);
+        let re = Regex::new(&w.source)?;
+        let _ = w.re.set(re);
+        Ok(w)
+    }
+
+    /// [`Words::new`] compiled on first use: for a built-in pack, whose lists `cargo test` compiles.
+    pub fn lazy(words: &[String], patterns: &[String]) -> Words {
         let mut alternatives: Vec<String> = words
             .iter()
             .map(|w| normalize_str(w))
@@ -62,12 +72,18 @@ impl Words {
             .map(|w| regex::escape(&w))
             .collect();
         alternatives.extend(patterns.iter().map(|p| format!("(?:{p})")));
-        let re = Regex::new(&alternatives.join("|"))?;
-        Ok(Words { re })
+        Words {
+            source: alternatives.join("|"),
+            re: std::sync::OnceLock::new(),
+        }
     }
 
     pub fn is_match(&self, normalised: &str) -> bool {
-        self.re.is_match(normalised)
+        self.re
+            .get_or_init(|| {
+                Regex::new(&self.source).expect("a built-in word list compiles (tested)")
+            })
+            .is_match(normalised)
     }
 }
 
@@ -391,6 +407,43 @@ mod tests {
 
     /// The screen only skips what cannot match: the built-in facts and stages give the same sketch
     /// with it as searching every pattern does.
+    /// Built-in facts and word lists compile on first use, not when the pack loads: this is where a
+    /// mistake in them is caught instead (a user pack's are compiled and checked on loading).
+    #[test]
+    fn built_in_facts_and_word_lists_compile_and_name_their_values() {
+        for name in crate::engine::builtin::names() {
+            let Some(Ok(pack)) = crate::engine::builtin::load(name) else {
+                continue;
+            };
+            for f in pack.facts.iter() {
+                assert!(!f.patterns.is_empty(), "{}", f.name);
+                for re in &f.patterns {
+                    let compiled = Regex::new(re.as_str()).unwrap();
+                    let names: Vec<&str> = compiled.capture_names().flatten().collect();
+                    assert!(
+                        names.contains(&"value")
+                            || (names.contains(&"from") && names.contains(&"to")),
+                        "{}: {} names no value",
+                        f.name,
+                        re.as_str()
+                    );
+                }
+                for re in f.except.iter().chain(&f.unless) {
+                    Regex::new(re.as_str()).unwrap();
+                }
+            }
+            for r in &pack.rules {
+                if let crate::engine::rules::Kind::Library(l) = &r.kind
+                    && let LibraryKind::MissingScene { stages, .. } = &l.kind
+                {
+                    for w in stages.iter().flat_map(|s| s.with.iter().chain(&s.any)) {
+                        Regex::new(w.as_str()).unwrap();
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_screen_changes_no_sketch() {
         let pack = crate::engine::builtin::load("library").unwrap().unwrap();

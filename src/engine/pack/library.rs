@@ -27,7 +27,7 @@
 
 use super::Ctx;
 use super::raw::{RawExample, RawMatch, RawRule};
-use crate::engine::library::facts::{self, FactExample};
+use crate::engine::library::facts::{self, FactExample, FactRegex};
 use crate::engine::library::{
     ExamplePhrase, Fact, LibraryExample, LibraryKind, Stage, ValueType, Words,
 };
@@ -291,9 +291,14 @@ pub(super) fn compile_facts(ctx: &mut Ctx, raw: &[Spanned<RawFact>]) -> Vec<Fact
         if f.patterns.value.is_empty() {
             ctx.error(&f.patterns, "事实需要至少一个 pattern", "空的 patterns");
         }
-        let patterns = capturing(ctx.regexes(&f.patterns.value));
+        let patterns = capturing(ctx.builtin, ctx.regexes(&f.patterns.value));
+        // A built-in pack's patterns are checked by the test of the built-in facts instead, so
+        // that none is compiled at start.
         for (re, raw) in patterns.iter().zip(&f.patterns.value) {
-            let names: Vec<&str> = re.capture_names().flatten().collect();
+            if ctx.builtin {
+                break;
+            }
+            let names: Vec<&str> = re.get().capture_names().flatten().collect();
             let ok = names.contains(&"value") || (names.contains(&"from") && names.contains(&"to"));
             if !ok {
                 ctx.error_help(
@@ -315,8 +320,8 @@ pub(super) fn compile_facts(ctx: &mut Ctx, raw: &[Spanned<RawFact>]) -> Vec<Fact
                     .collect()
             })
             .unwrap_or_default();
-        let except = capturing(ctx.regexes(&f.except));
-        let unless = capturing(ctx.regexes(&f.unless));
+        let except = capturing(ctx.builtin, ctx.regexes(&f.except));
+        let unless = capturing(ctx.builtin, ctx.regexes(&f.unless));
         let mut examples = Vec::new();
         if let Some(ex) = &f.examples {
             if let Some(found) = &ex.value.found {
@@ -427,6 +432,9 @@ fn words(ctx: &mut Ctx, m: &Spanned<RawMatch>) -> Option<Words> {
         .iter()
         .map(|p| crate::text::normalize::simplify(&p.value))
         .collect();
+    if ctx.builtin {
+        return Some(Words::lazy(&words, &patterns));
+    }
     match Words::new(&words, &patterns) {
         Ok(w) => Some(w),
         Err(e) => {
@@ -594,9 +602,17 @@ pub fn duplicate_fact<'a>(facts: impl IntoIterator<Item = &'a Fact>) -> Option<&
 /// Facts read their values from capture groups, which the rule engine's patterns do not keep: the
 /// same sources, compiled by the regex crate. They compiled as patterns already (built-in ones are
 /// compiled by the tests), so none is expected to fail here.
-fn capturing(patterns: Vec<Pattern>) -> Vec<regex::Regex> {
+/// Facts read values out of capture groups: their patterns are `regex` regexes, compiled when
+/// first used for a built-in pack and now for a user's (whose mistakes are reported on loading).
+fn capturing(builtin: bool, patterns: Vec<Pattern>) -> Vec<FactRegex> {
     patterns
         .iter()
-        .filter_map(|p| regex::Regex::new(p.as_str()).ok())
+        .filter_map(|p| {
+            if builtin {
+                Some(FactRegex::lazy(p.as_str()))
+            } else {
+                regex::Regex::new(p.as_str()).ok().map(FactRegex::compiled)
+            }
+        })
         .collect()
 }
