@@ -463,14 +463,16 @@ impl LibraryRun {
     /// Sizes the index, before its first phrase, for a run of `input_bytes` whose first document
     /// with phrases is `document`: from that document's density (phrases per byte), since table
     /// exports with a code and a group per row hold half the phrases that 40 bytes a phrase
-    /// suggests. A workbook's bytes are compressed and say little: it is sized at 40 bytes a
-    /// phrase. A low estimate costs time (longer bucket chains), a high one memory.
+    /// suggests. A workbook's bytes are compressed and say little, and so does a short first file:
+    /// then it is sized at 40 bytes a phrase. A low estimate costs time (longer bucket chains), a
+    /// high one memory.
     pub fn size_from_first(&mut self, input_bytes: u64, document: &Document) {
         let text = document.source.text.len() as u64;
         if !self.index.is_empty() || document.is_empty() || text == 0 {
             return;
         }
-        let expected = if document.format.is_workbook() {
+        // A few phrases say little about the rest.
+        let expected = if document.format.is_workbook() || document.len() < 1000 {
             input_bytes / 40
         } else {
             input_bytes.saturating_mul(document.len() as u64) / text

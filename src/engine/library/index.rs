@@ -22,6 +22,8 @@ pub type LibId = u16;
 pub type OccId = u32;
 
 const NONE: u32 = u32::MAX;
+/// The largest phrase count an index is sized for up front.
+const MAX_EXPECTED: usize = 1 << 22;
 /// Entries of one bucket chain compared, at most, per band: bounds the work on huge clusters.
 const MAX_WALK: usize = 48;
 
@@ -172,6 +174,9 @@ impl Index {
     /// phrases and band; chains are walked and every candidate confirmed, so a low estimate costs
     /// time, not findings), reporting near-duplicates at or above `threshold`.
     pub fn new(expected: usize, threshold: f64) -> Index {
+        // Reservations are virtual, but an absurd estimate must not ask for more than the system
+        // will lend: beyond this the tables grow chunk by chunk.
+        let expected = expected.min(MAX_EXPECTED);
         let bucket_bits = (expected / 4)
             .next_power_of_two()
             .trailing_zeros()
@@ -466,6 +471,35 @@ mod tests {
         let s = lib.sketch(text, Scene::Common, code);
         let l = index.library(None);
         index.add(l, &s).1
+    }
+
+    /// However wrong the estimate, the index is made and finds the same: an absurd one is capped
+    /// (reservations are virtual, but not unbounded), a low one only lengthens bucket chains.
+    #[test]
+    fn any_estimate_gives_the_same_findings() {
+        let lib = Library {
+            near: true,
+            ..Library::default()
+        };
+        let texts = [
+            "亲，这款是纯棉的，正常穿着不会起球，洗涤时建议手洗",
+            "您好，请问有什么可以帮您？",
+            "亲，这款是纯棉的，正常穿着不会起球，洗涤时建议您手洗",
+            "您好呀 請問有什麼可以幫您",
+        ];
+        let run = |index: &mut Index| -> Vec<Events> {
+            texts.iter().map(|t| add(index, &lib, t, None)).collect()
+        };
+        let expected = run(&mut Index::new(100, 0.8));
+        assert_eq!(expected[2].near.map(|(id, _)| id), Some(0));
+        assert_eq!(expected[3].duplicate_of, Some(1));
+        for estimate in [0, 1, usize::MAX] {
+            assert_eq!(run(&mut Index::new(estimate, 0.8)), expected, "{estimate}");
+        }
+        let mut resized = Index::new(0, 0.8);
+        resized.library(None);
+        resized.resize_empty(usize::MAX);
+        assert_eq!(run(&mut resized), expected);
     }
 
     #[test]
