@@ -726,3 +726,20 @@ fn a_placeholder_reason_silences_no_library_finding() {
         "{invalid:?}"
     );
 }
+
+/// Built-in facts compile when a phrase first needs them; a user's pack is still compiled when it
+/// loads, so a fact pattern that names no value is reported at the pattern before anything is
+/// checked.
+#[test]
+fn a_user_pack_fact_mistake_is_reported_when_it_loads() {
+    let pack = "pack: shop-facts\nversion: 1.0.0\ndescription: 店铺自己的承诺\nfacts:\n  - name: gift\n    label: 赠品\n    type: name\n    patterns:\n      - '送(?:一个)?小礼品'\nrules: []\n";
+    let dir = common::project(&[], &[("p.yaml", pack), ("a.txt", "您好，下单送小礼品\n")]);
+    let (code, out, err) = run(dir.path(), &["check", "--pack", "p.yaml", "a.txt"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("p.yaml:9:9"), "{err}");
+    assert!(err.contains("没有 value 分组"), "{err}");
+    assert!(
+        out.is_empty(),
+        "nothing is checked with a broken pack: {out}"
+    );
+}

@@ -6,48 +6,10 @@
 //! A phrase that states two different values of one fact (当天发货, 下午四点后次日发货) states a
 //! condition, not a promise that can disagree with another phrase: it is left out for that fact.
 
+use super::lazy_regex::LazyRegex;
 use crate::text::normalize::{Normalized, normalize_str};
-use regex::Regex;
 use std::fmt;
 use std::ops::Range;
-use std::sync::OnceLock;
-
-/// A fact's regex, compiled on first use: a run compiles only the patterns of facts its phrases may
-/// state (the library's screen rules the others out), and a built-in pack's are not compiled at
-/// start. A user pack's are compiled when it loads, so that a mistake is reported there.
-#[derive(Debug, Clone)]
-pub struct FactRegex {
-    source: String,
-    re: OnceLock<Regex>,
-}
-
-impl FactRegex {
-    /// A pattern known to compile (a built-in pack's, tested by `cargo test`).
-    pub fn lazy(source: &str) -> FactRegex {
-        FactRegex {
-            source: source.to_string(),
-            re: OnceLock::new(),
-        }
-    }
-
-    pub fn compiled(re: Regex) -> FactRegex {
-        FactRegex {
-            source: re.as_str().to_string(),
-            re: OnceLock::from(re),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.source
-    }
-
-    /// The compiled regex.
-    pub fn get(&self) -> &Regex {
-        self.re.get_or_init(|| {
-            Regex::new(&self.source).expect("a built-in fact pattern compiles (tested)")
-        })
-    }
-}
 
 /// What kind of value a fact has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,13 +59,13 @@ pub struct Fact {
     pub kind: ValueType,
     /// The unit values are shown in, and the unit of a number written without one.
     pub unit: Option<String>,
-    pub patterns: Vec<FactRegex>,
+    pub patterns: Vec<LazyRegex>,
     /// Words (normalised) and the value each stands for (当日 → 当天, 隔天 → 次日).
     pub values: Vec<(String, String)>,
     /// A match lying inside a match of one of these is not the fact (质量问题30天包换).
-    pub except: Vec<FactRegex>,
+    pub except: Vec<LazyRegex>,
     /// A sentence where one of these matches states no fact (预售, 偏远地区).
-    pub unless: Vec<FactRegex>,
+    pub unless: Vec<LazyRegex>,
     /// Phrases that state a value, or none, as the pack says (checked like rules' examples).
     pub examples: Vec<FactExample>,
 }
@@ -565,13 +527,13 @@ mod tests {
             label: "t".into(),
             kind,
             unit: unit.map(str::to_string),
-            patterns: patterns.iter().map(|p| FactRegex::lazy(p)).collect(),
+            patterns: patterns.iter().map(|p| LazyRegex::lazy(p)).collect(),
             values: vec![
                 ("当天".into(), "当天".into()),
                 ("当日".into(), "当天".into()),
             ],
             except: Vec::new(),
-            unless: vec![FactRegex::lazy("预售")],
+            unless: vec![LazyRegex::lazy("预售")],
             examples: Vec::new(),
         }
     }

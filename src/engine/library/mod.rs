@@ -17,10 +17,12 @@ pub mod examples;
 pub mod facts;
 pub mod index;
 pub mod key;
+pub mod lazy_regex;
 
 pub use chunked::Chunked;
 pub use facts::{Fact, Hit, Value, ValueType};
 pub use index::{Index, LibId, PhraseId};
+use lazy_regex::LazyRegex;
 
 use crate::text::normalize::normalize_str;
 use crate::text::scene::Scene;
@@ -44,23 +46,22 @@ pub const KINDS: &[&str] = &[
 /// Words and patterns, matched on normalised text (one regex for all, compiled on first use).
 #[derive(Debug, Clone)]
 pub struct Words {
-    source: String,
-    re: std::sync::OnceLock<Regex>,
+    re: LazyRegex,
 }
 
 impl Words {
     /// The one regex, as source.
     pub fn as_str(&self) -> &str {
-        &self.source
+        self.re.as_str()
     }
 
     /// `words` are literals (normalised here), `patterns` regexes (already Simplified); compiled
     /// now, so that a mistake in a user's pack is reported when it loads.
     pub fn new(words: &[String], patterns: &[String]) -> Result<Words, regex::Error> {
-        let w = Words::lazy(words, patterns);
-        let re = Regex::new(&w.source)?;
-        let _ = w.re.set(re);
-        Ok(w)
+        let re = Regex::new(Words::lazy(words, patterns).as_str())?;
+        Ok(Words {
+            re: LazyRegex::compiled(re),
+        })
     }
 
     /// [`Words::new`] compiled on first use: for a built-in pack, whose lists `cargo test` compiles.
@@ -73,17 +74,12 @@ impl Words {
             .collect();
         alternatives.extend(patterns.iter().map(|p| format!("(?:{p})")));
         Words {
-            source: alternatives.join("|"),
-            re: std::sync::OnceLock::new(),
+            re: LazyRegex::lazy(&alternatives.join("|")),
         }
     }
 
     pub fn is_match(&self, normalised: &str) -> bool {
-        self.re
-            .get_or_init(|| {
-                Regex::new(&self.source).expect("a built-in word list compiles (tested)")
-            })
-            .is_match(normalised)
+        self.re.get().is_match(normalised)
     }
 }
 

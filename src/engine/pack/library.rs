@@ -27,7 +27,8 @@
 
 use super::Ctx;
 use super::raw::{RawExample, RawMatch, RawRule};
-use crate::engine::library::facts::{self, FactExample, FactRegex};
+use crate::engine::library::facts::{self, FactExample};
+use crate::engine::library::lazy_regex::LazyRegex;
 use crate::engine::library::{
     ExamplePhrase, Fact, LibraryExample, LibraryKind, Stage, ValueType, Words,
 };
@@ -604,14 +605,14 @@ pub fn duplicate_fact<'a>(facts: impl IntoIterator<Item = &'a Fact>) -> Option<&
 /// compiled by the tests), so none is expected to fail here.
 /// Facts read values out of capture groups: their patterns are `regex` regexes, compiled when
 /// first used for a built-in pack and now for a user's (whose mistakes are reported on loading).
-fn capturing(builtin: bool, patterns: Vec<Pattern>) -> Vec<FactRegex> {
+fn capturing(builtin: bool, patterns: Vec<Pattern>) -> Vec<LazyRegex> {
     patterns
         .iter()
         .filter_map(|p| {
             if builtin {
-                Some(FactRegex::lazy(p.as_str()))
+                Some(LazyRegex::lazy(p.as_str()))
             } else {
-                regex::Regex::new(p.as_str()).ok().map(FactRegex::compiled)
+                regex::Regex::new(p.as_str()).ok().map(LazyRegex::compiled)
             }
         })
         .collect()
