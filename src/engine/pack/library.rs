@@ -295,10 +295,8 @@ pub(super) fn compile_facts(ctx: &mut Ctx, raw: &[Spanned<RawFact>]) -> Vec<Fact
         let patterns = capturing(ctx.builtin, ctx.regexes(&f.patterns.value));
         // A built-in pack's patterns are checked by the test of the built-in facts instead, so
         // that none is compiled at start.
-        for (re, raw) in patterns.iter().zip(&f.patterns.value) {
-            if ctx.builtin {
-                break;
-            }
+        let checked = if ctx.builtin { 0 } else { patterns.len() };
+        for (re, raw) in patterns.iter().zip(&f.patterns.value).take(checked) {
             let names: Vec<&str> = re.get().capture_names().flatten().collect();
             let ok = names.contains(&"value") || (names.contains(&"from") && names.contains(&"to"));
             if !ok {
