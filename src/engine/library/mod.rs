@@ -296,7 +296,7 @@ impl Screen {
         let automaton = (!keys.is_empty())
             .then(|| {
                 aho_corasick::AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&keys)
                     .ok()
             })
@@ -331,8 +331,31 @@ impl Screen {
 impl Library {
     /// The sketch of one phrase.
     pub fn sketch(&self, text: &str, scene: Scene, code: Option<&str>) -> Sketch {
-        // One normalised view for the key, the stages and the facts.
-        let norm = crate::text::normalize::Normalized::new(text);
+        thread_local! {
+            // A worker sketches phrase after phrase: the view's buffers are reused.
+            static NORM: std::cell::RefCell<crate::text::normalize::Normalized> =
+                Default::default();
+        }
+        NORM.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut norm) => {
+                norm.set(text);
+                self.sketch_normalized(&norm, scene, code)
+            }
+            Err(_) => {
+                let norm = crate::text::normalize::Normalized::new(text);
+                self.sketch_normalized(&norm, scene, code)
+            }
+        })
+    }
+
+    /// [`Library::sketch`] of a phrase's normalised view: one view for the key, the stages and the
+    /// facts.
+    fn sketch_normalized(
+        &self,
+        norm: &crate::text::normalize::Normalized,
+        scene: Scene,
+        code: Option<&str>,
+    ) -> Sketch {
         let key_text = key::key_of_normalized(norm.as_str());
         let key = if key_text.is_empty() {
             0
@@ -371,7 +394,7 @@ impl Library {
             code,
             scene,
             stages,
-            facts: facts::extract_screened(&self.facts, &norm, can_state),
+            facts: facts::extract_screened(&self.facts, norm, can_state),
         }
     }
 
