@@ -573,10 +573,13 @@ impl LibraryRun {
         let mut out = Vec::new();
         let rules = self.files[file as usize].rules.clone();
         let lib = self.files[file as usize].lib;
-        for (i, s) in range.zip(seen) {
+        for (k, (i, s)) in range.zip(&seen).enumerate() {
+            if let Some(next) = seen.get(k + 1) {
+                self.index.prefetch_heads(lib, &next.sketch);
+            }
             let phrase = document.phrase(i);
             let (id, events) = self.index.add(lib, &s.sketch);
-            self.spot(file, id, &s);
+            self.spot(file, id, s);
             let mut found: Vec<Diagnostic> = Vec::new();
             let first_in_group = phrase.group.is_some_and(|g| {
                 let at = g.name.as_ptr() as usize;
@@ -590,7 +593,7 @@ impl LibraryRun {
                     rule,
                     document,
                     &phrase,
-                    &s,
+                    s,
                     id,
                     &events,
                     first_in_group,

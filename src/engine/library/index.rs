@@ -27,6 +27,20 @@ const MAX_EXPECTED: usize = 1 << 22;
 /// Entries of one bucket chain compared, at most, per band: bounds the work on huge clusters.
 const MAX_WALK: usize = 48;
 
+/// A hint to load the cache line of `at` (a no-op where there is no such instruction).
+#[inline(always)]
+fn prefetch<T>(at: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing and cannot fault; `at` is a valid reference anyway.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (at as *const T).cast::<i8>(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
+}
+
 /// Open addressing over ids, the key of an id given by the caller: 4 bytes a slot.
 #[derive(Debug, Default)]
 struct IdTable {
@@ -53,6 +67,13 @@ impl IdTable {
                 return Some(s);
             }
             i = (i + 1) & mask;
+        }
+    }
+
+    /// Asks the cache for the slot `key` is looked up in first.
+    fn prefetch(&self, key: u64) {
+        if !self.slots.is_empty() {
+            prefetch(&self.slots[key as usize & (self.slots.len() - 1)]);
         }
     }
 
@@ -240,6 +261,21 @@ impl Index {
         self.keys.is_empty()
     }
 
+    /// Asks the cache for what adding `sketch` reads first: its key's slot and its buckets'
+    /// heads. These tables are tens of megabytes read at random; asked for a phrase ahead, their
+    /// misses overlap with adding the phrase before.
+    pub fn prefetch_heads(&self, lib: LibId, sketch: &Sketch) {
+        let salt = self.libs[lib as usize].salt;
+        if sketch.key != 0 {
+            self.dups.prefetch(combine(sketch.key, salt).max(1));
+        }
+        if let Some(shape) = &sketch.shape {
+            for (band, key) in shape.bands.iter().enumerate() {
+                prefetch(&self.heads[self.bucket(band, *key, lib)]);
+            }
+        }
+    }
+
     /// Adds the next phrase; says which earlier phrases it repeats, resembles or clashes with.
     pub fn add(&mut self, lib: LibId, sketch: &Sketch) -> (PhraseId, Events) {
         let id = PhraseId::try_from(self.keys.len()).expect("fewer than 4 billion phrases");
@@ -313,26 +349,45 @@ impl Index {
         shape: super::key::Shape,
     ) -> Option<(PhraseId, f64)> {
         let odd = shape.odd;
-        let mut best: Option<(PhraseId, f64)> = None;
         let me = self.near.len() as u32;
+        let mut slots = [0usize; BANDS];
         let mut links = [NONE; BANDS];
         for (band, key) in shape.bands.iter().enumerate() {
-            let slot = self.bucket(band, *key, lib);
-            let mut p = self.heads[slot];
-            links[band] = p;
-            let mut walked = 0;
-            while p != NONE && walked < MAX_WALK {
-                walked += 1;
+            slots[band] = self.bucket(band, *key, lib);
+            links[band] = self.heads[slots[band]];
+        }
+        // The bands' chains are walked side by side, a step of each in turn: every step is a
+        // cache miss, and four independent ones overlap where one chain after another would wait
+        // for each. The winner is the most similar candidate, among equals the one a walk of
+        // band after band meets first, as if they were walked so.
+        let mut best: Option<(PhraseId, f64, (usize, usize))> = None;
+        let mut at = links;
+        for step in 0..MAX_WALK {
+            let mut any = false;
+            for (band, next) in at.iter_mut().enumerate() {
+                let p = *next;
+                if p == NONE {
+                    continue;
+                }
+                any = true;
                 let e = self.near[p as usize];
                 // A candidate met in several bands is compared again: cheaper than remembering it.
                 if e.lib == lib {
                     let s = similarity(shape.size, odd, e.size, odd_of(&e));
-                    if s >= self.threshold && best.is_none_or(|(_, b)| s > b) {
-                        best = Some((e.id, s));
+                    let order = (band, step);
+                    if s >= self.threshold
+                        && best.is_none_or(|(_, b, o)| s > b || (s == b && order < o))
+                    {
+                        best = Some((e.id, s, order));
                     }
                 }
-                p = e.links[band];
+                *next = e.links[band];
             }
+            if !any {
+                break;
+            }
+        }
+        for slot in slots {
             self.heads[slot] = me;
         }
         self.near.push(NearEntry {
@@ -347,7 +402,7 @@ impl Index {
             lib,
             links,
         });
-        best
+        best.map(|(id, s, _)| (id, s))
     }
 
     /// Counts a document's groups: (name, scene, phrases) and the phrases without a group.
