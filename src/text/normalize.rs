@@ -8,6 +8,10 @@
 //! (Traditional→Simplified as fast2s converts, plus [`EXTRA_T2S`]), the few characters fast2s converts
 //! by their neighbours ([`by_context`]), then width and case folding ([`fold_char`]). Nothing is
 //! allocated per character and nothing is built at run time.
+//!
+//! Hong Kong replies write Cantonese characters where the rules use Mandarin ones (冇貨 for 没货, 唔知 for
+//! 不知): [`cantonese`] folds the few that have a one-character Mandarin equivalent, after the
+//! Traditional→Simplified step, so the view keeps one character per original character.
 
 #[path = "normalize/t2s.rs"]
 mod t2s;
@@ -208,6 +212,62 @@ fn t2s_char(prev: char, cur: char, next: impl FnOnce() -> char) -> char {
     }
 }
 
+/// Cantonese characters with a one-character Mandarin equivalent, as the rules write it: 冇 (没), 咗 (了),
+/// 嘅 (的), 佢 (他), 哋 (们: 我哋 is 我们), 喺 (在), 嚟 (来), 睇 (看), 搵/揾 (找). 係 is left alone: it is also
+/// the Traditional form of 系, and 咁 (这么) has no one-character equivalent.
+const CANTONESE: &[(char, char)] = &[
+    ('冇', '没'),
+    ('咗', '了'),
+    ('嘅', '的'),
+    ('佢', '他'),
+    ('哋', '们'),
+    ('喺', '在'),
+    ('嚟', '来'),
+    ('睇', '看'),
+    ('搵', '找'),
+    ('揾', '找'),
+];
+
+/// A CJK ideograph (the unified blocks and their extensions, and the compatibility block).
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
+}
+
+/// The Mandarin form of a Cantonese character (already simplified), given the previous and the next
+/// original characters. 唔 is 不 only before a Han character (唔知, 唔好意思, 做唔到), except 唔该/唔該
+/// (thank you); alone (唔，好的) it is the Mandarin interjection and stays. 係 (simplified to 系) is 是
+/// only after 唔 (唔係 is 不是; 关係 stays 关系). 咩 closing a clause is the question particle 吗.
+#[inline]
+fn cantonese(prev: char, c: char, next: impl FnOnce() -> char) -> char {
+    if c == '系' && prev == '唔' {
+        return '是';
+    }
+    if !('\u{4F62}'..='\u{7747}').contains(&c) {
+        // Every character folded here lies in this range; most text skips the look-ups.
+        return c;
+    }
+    if c == '唔' {
+        let n = next();
+        return if is_han(n) && n != '该' && n != '該' {
+            '不'
+        } else {
+            c
+        };
+    }
+    if c == '咩' {
+        let n = next();
+        return if is_han(n) || n.is_ascii_alphabetic() {
+            c
+        } else {
+            '吗'
+        };
+    }
+    CANTONESE
+        .iter()
+        .find(|(from, _)| *from == c)
+        .map_or(c, |(_, to)| *to)
+}
+
 /// Calls `emit` with the Simplified form of each character of `s`.
 #[inline]
 fn simplify_each(s: &str, mut emit: impl FnMut(char)) {
@@ -216,9 +276,8 @@ fn simplify_each(s: &str, mut emit: impl FnMut(char)) {
         let out = if c.is_ascii() {
             c
         } else {
-            t2s_char(prev, c, || {
-                s[i + c.len_utf8()..].chars().next().unwrap_or('0')
-            })
+            let next = || s[i + c.len_utf8()..].chars().next().unwrap_or('0');
+            cantonese(prev, t2s_char(prev, c, next), next)
         };
         emit(out);
         prev = c;
@@ -311,11 +370,38 @@ mod tests {
         assert_eq!(normalize_str("VX\u{3000}Ｗx"), "vx wx");
     }
 
-    /// The conversion before the tables: fast2s over the whole text, the extra pairs, then folding
-    /// each character with the standard library's case tables.
+    /// The conversion before the tables: fast2s over the whole text, the extra pairs, the Cantonese
+    /// characters, then folding each character with the standard library's case tables.
     fn reference(s: &str) -> String {
-        let simplified: String = fast2s::convert(s).chars().map(extra).collect();
-        simplified.chars().map(reference_fold).collect()
+        reference_simplify(s).chars().map(reference_fold).collect()
+    }
+
+    /// fast2s, the extra pairs, then the Cantonese fold written out independently of [`CANTONESE`].
+    fn reference_simplify(s: &str) -> String {
+        let simplified: Vec<char> = fast2s::convert(s).chars().map(extra).collect();
+        let original: Vec<char> = s.chars().collect();
+        assert_eq!(simplified.len(), original.len());
+        (0..simplified.len())
+            .map(|i| {
+                let next = original.get(i + 1).copied().unwrap_or('0');
+                let prev = if i == 0 { '0' } else { original[i - 1] };
+                match simplified[i] {
+                    '系' if prev == '唔' => '是',
+                    '咩' if !is_han(next) && !next.is_ascii_alphabetic() => '吗',
+                    '冇' => '没',
+                    '咗' => '了',
+                    '嘅' => '的',
+                    '佢' => '他',
+                    '哋' => '们',
+                    '喺' => '在',
+                    '嚟' => '来',
+                    '睇' => '看',
+                    '搵' | '揾' => '找',
+                    '唔' if is_han(next) && next != '该' && next != '該' => '不',
+                    c => c,
+                }
+            })
+            .collect()
     }
 
     fn reference_fold(c: char) -> char {
@@ -349,10 +435,7 @@ mod tests {
             count += 1;
             if count == 4096 || u == 0x10FFFF {
                 assert_eq!(normalize_str(&batch), reference(&batch), "near U+{u:04X}");
-                assert_eq!(simplify(&batch), {
-                    let s: String = fast2s::convert(&batch).chars().map(extra).collect();
-                    s
-                });
+                assert_eq!(simplify(&batch), reference_simplify(&batch));
                 batch.clear();
                 count = 0;
             }
@@ -377,9 +460,40 @@ mod tests {
         texts.push("看著乾隆畫計畫企畫藉口憑藉慰藉狼藉苧麻闔家鍾書校讎讎定仇讎".to_string());
         for t in texts {
             assert_eq!(normalize_str(&t), reference(&t), "{t}");
-            let s: String = fast2s::convert(&t).chars().map(extra).collect();
-            assert_eq!(simplify(&t), s, "{t}");
+            assert_eq!(simplify(&t), reference_simplify(&t), "{t}");
         }
+    }
+
+    #[test]
+    fn cantonese_folds_one_for_one_and_maps_back() {
+        let n = Normalized::new("唔知佢哋幾時到，冇貨喇");
+        assert_eq!(n.as_str(), "不知他们几时到,没货喇");
+        assert_eq!(n.char_len(), 11);
+        let at = n.as_str().find("没货").unwrap();
+        assert_eq!(n.char_range(at..at + "没货".len()), 8..10);
+        assert_eq!(normalize_str("壞咗係廠方嘅責任"), "坏了系厂方的责任");
+        assert_eq!(normalize_str("唔好意思"), "不好意思");
+        assert_eq!(normalize_str("我唔係講咗咩？"), "我不是讲了吗?");
+        assert_eq!(normalize_str("關係"), "关系");
+        assert_eq!(normalize_str("你要咩顏色"), "你要咩颜色");
+        // Traditional and Simplified script fold to the same view
+        assert_eq!(
+            normalize_str("幾時補貨我哋都唔清楚"),
+            "几时补货我们都不清楚"
+        );
+        assert_eq!(
+            normalize_str("几时补货我哋都唔清楚"),
+            "几时补货我们都不清楚"
+        );
+    }
+
+    #[test]
+    fn cantonese_ng_stays_as_an_interjection_or_in_thanks() {
+        assert_eq!(normalize_str("唔，好的"), "唔,好的");
+        assert_eq!(normalize_str("唔"), "唔");
+        assert_eq!(normalize_str("唔該晒"), "唔该晒");
+        assert_eq!(normalize_str("唔该"), "唔该");
+        assert_eq!(normalize_str("唔~"), "唔~");
     }
 
     #[test]
