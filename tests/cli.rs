@@ -419,3 +419,32 @@ fn rules_shows_each_packs_version_in_its_header() {
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(stdout.contains("# etiquette 1.0.0（"), "{stdout}");
 }
+
+/// Hong Kong replies meet the rules in Cantonese: the matching view folds 唔/冇/嘅…, while findings point
+/// at the characters the shop wrote, and 唔該 (thanks) stays thanks.
+#[test]
+fn cantonese_replies_meet_the_rules_at_their_own_characters() {
+    let out = huashu()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "etiquette",
+            "-",
+        ])
+        .write_stdin("唔得，呢款唔設退換\n唔該晒，我哋聽日寄出\n")
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got = found(&doc);
+    let want: Vec<(String, u64, u64, u64, String)> = [
+        ("etiquette/bare-no", 1, 1, 4, "唔得，"),
+        ("etiquette/refusal-without-apology", 1, 6, 10, "唔設退換"),
+    ]
+    .into_iter()
+    .map(|(r, l, c, e, m)| (r.to_string(), l, c, e, m.to_string()))
+    .collect();
+    assert_eq!(got, want);
+}
