@@ -134,6 +134,8 @@ struct Engine {
     slot_rule: Vec<u32>,
     /// The gate of each set of active rules met so far (per-file profiles share them).
     gates: Mutex<Vec<(Vec<usize>, Arc<Gate>)>>,
+    /// Per rule: the engine indexes of the rules it defers to (`defers_to`, by id or former id).
+    defers: Vec<Vec<usize>>,
 }
 
 /// Where a slot's literals come from.
@@ -397,8 +399,20 @@ impl Engine {
                 longer_than,
             });
         }
+        let defers = rules
+            .iter()
+            .map(|rule| {
+                let named = |other: &Rule| {
+                    rule.defers_to
+                        .iter()
+                        .any(|d| *d == other.id || other.has_alias(d))
+                };
+                (0..rules.len()).filter(|&j| named(&rules[j])).collect()
+            })
+            .collect();
         Engine {
             id: NEXT_ENGINE.fetch_add(1, Ordering::Relaxed),
+            defers,
             rules,
             plans,
             slots: b.slots,
@@ -582,6 +596,18 @@ impl Engine {
         }
         if found.is_empty() {
             return;
+        }
+        // One problem, one finding: a rule is quiet on a phrase where a rule it defers to reports
+        // (judged on what every rule found before any goes quiet, so the order does not matter).
+        if found
+            .iter()
+            .any(|f| !self.defers[active[f.rule]].is_empty())
+        {
+            let fired: Vec<usize> = found.iter().map(|f| active[f.rule]).collect();
+            found.retain(|f| {
+                let defers = &self.defers[active[f.rule]];
+                !fired.iter().any(|e| defers.contains(e))
+            });
         }
         char_starts.clear();
         char_starts.extend(norm.char_indices().map(|(i, _)| i));

@@ -465,6 +465,14 @@ pub(super) fn compile_kind(ctx: &mut Ctx, kind: &str, r: &RawRule) -> Option<Lib
             "按文件调整请用配置文件的 overrides",
         );
     }
+    if let Some(d) = r.defers_to.first() {
+        ctx.error_help(
+            d,
+            format!("{kind} 规则检查整个话术库，不对单条话术让位"),
+            "不用 defers_to",
+            "defers_to 只用于检查单条话术的规则",
+        );
+    }
     Some(match kind {
         "duplicate" => LibraryKind::Duplicate,
         "duplicate-code" => LibraryKind::DuplicateCode,

@@ -22,7 +22,7 @@ use crate::text::scene::Scene;
 use crate::text::source::SourceFile;
 use raw::{RawMatch, RawPack, RawRule};
 use serde_saphyr::Spanned;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -263,6 +263,7 @@ impl Pack {
             }
         }
         check_aliases(&mut ctx, &raw.rules);
+        check_defers(&mut ctx, &pack_name, &raw.rules);
         let errors = ctx.errors;
         if !errors.is_empty() {
             return Err(errors);
@@ -337,6 +338,54 @@ fn check_aliases(ctx: &mut Ctx, rules: &[Spanned<RawRule>]) {
                 );
             }
             seen.push((alias, own));
+        }
+    }
+}
+
+/// `defers_to` names other rules by id. One in the same pack must exist and must not defer in
+/// turn: two rules deferring to each other would both go quiet, and a chain would make what is
+/// reported depend on which rules run. Another pack's rule may not be loaded; then this rule
+/// simply reports.
+fn check_defers(ctx: &mut Ctx, pack: &str, rules: &[Spanned<RawRule>]) {
+    let own: HashMap<&str, bool> = rules
+        .iter()
+        .map(|r| (r.value.id.value.as_str(), !r.value.defers_to.is_empty()))
+        .collect();
+    for r in rules {
+        let id = r.value.id.value.as_str();
+        for d in &r.value.defers_to {
+            let other = d.value.as_str();
+            let Some((p, _)) = other
+                .split_once('/')
+                .filter(|(p, n)| is_kebab(p) && is_kebab(n))
+            else {
+                ctx.error_help(
+                    d,
+                    format!("defers_to 里的 “{other}” 应写作 “<规则包>/<短横线名称>”"),
+                    "规则 id",
+                    "defers_to 写另一条规则的 id：它在同一条话术上报告时，本规则不再报告",
+                );
+                continue;
+            };
+            if other == id {
+                ctx.error(d, format!("规则 {id} 不能让位给自己"), "本规则自己的 id");
+            } else if p == pack {
+                match own.get(other) {
+                    None => ctx.error_help(
+                        d,
+                        format!("规则包 {pack} 里没有规则 {other}"),
+                        "没有这条规则",
+                        "defers_to 写同一规则包或其他规则包里一条规则的 id",
+                    ),
+                    Some(true) => ctx.error_help(
+                        d,
+                        format!("规则 {other} 自己也有 defers_to，不能再让别的规则让位给它"),
+                        "它也在让位",
+                        "只让位一层：被让位的规则自己不写 defers_to",
+                    ),
+                    Some(false) => {}
+                }
+            }
         }
     }
 }
@@ -663,6 +712,7 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
         suggest: r.suggest.clone(),
         except,
         unless,
+        defers_to: r.defers_to.iter().map(|d| d.value.clone()).collect(),
         kind: compiled_kind,
         examples,
     })
@@ -819,6 +869,54 @@ mod tests {
         let span = p.rules[0].aliases[0].span.clone();
         assert_eq!(&p.source.text[span], "t/old-a");
         assert!(p.rules[1].aliases.is_empty());
+    }
+
+    fn deferring(defers_a: &str, defers_b: &str) -> Result<Pack, Vec<LocatedError>> {
+        pack(&format!(
+            "rules:\n  - id: t/a\n    defers_to: {defers_a}\n{RULE}    words: [不能]\n    examples: {{bad: [不能], good: [能]}}\n  - id: t/b\n    defers_to: {defers_b}\n{RULE}    words: [不行]\n    examples: {{bad: [不行], good: [行]}}\n"
+        ))
+    }
+
+    #[test]
+    fn a_rule_is_quiet_where_the_rule_it_defers_to_reports() {
+        let p = deferring("[t/b]", "[]").unwrap();
+        assert_eq!(p.rules[0].defers_to, ["t/b"]);
+        let linter = crate::Linter::new(p.rules.clone());
+        let ids = |text: &str| -> Vec<String> {
+            linter
+                .check_text(text, Scene::Common)
+                .iter()
+                .map(|f| linter.rules[f.rule].id.clone())
+                .collect()
+        };
+        assert_eq!(ids("不行，不能再便宜了"), ["t/b"]);
+        assert_eq!(ids("这个不能再便宜了"), ["t/a"]);
+        // without the rule it defers to, it reports
+        let alone = linter.subset(|_, r| (r.id == "t/a").then_some(r.level));
+        assert_eq!(
+            alone.check_text("不行，不能再便宜了", Scene::Common).len(),
+            1
+        );
+        // another pack's rule may not be loaded: accepted
+        assert!(deferring("[other/x]", "[]").is_ok());
+    }
+
+    #[test]
+    fn defers_to_points_at_a_wrong_id() {
+        for (a, b, at, expect) in [
+            ("[t/c]", "[]", "t/c", "规则包 t 里没有规则 t/c"),
+            ("[t/a]", "[]", "t/a", "不能让位给自己"),
+            ("[t/b]", "[other/x]", "t/b", "自己也有 defers_to"),
+            ("[Bare]", "[]", "Bare", "应写作"),
+        ] {
+            let errors = deferring(a, b).unwrap_err();
+            let e = errors
+                .iter()
+                .find(|e| e.to_string().contains(expect))
+                .unwrap_or_else(|| panic!("{a} {b}: {errors:?}"));
+            let span: std::ops::Range<usize> = e.span.offset()..e.span.offset() + e.span.len();
+            assert_eq!(&e.src.text[span], at, "{a} {b}");
+        }
     }
 
     #[test]

@@ -52,6 +52,9 @@ pub struct RawRule {
     pub except: Vec<Spanned<String>>,
     #[serde(default)]
     pub unless: Vec<Spanned<String>>,
+    /// Rules whose finding on a phrase makes this one quiet there: one problem, one finding.
+    #[serde(default)]
+    pub defers_to: Vec<Spanned<String>>,
     #[serde(default)]
     pub map: Option<Spanned<OrderedMap>>,
     #[serde(default)]

@@ -149,6 +149,9 @@ pub struct Rule {
     pub except: Vec<Pattern>,
     /// A scope where an `unless` pattern matches has no finding.
     pub unless: Vec<Pattern>,
+    /// Ids of rules that, when they report on a phrase, leave this rule quiet there (when they
+    /// run): two findings asking for the same change are one too many.
+    pub defers_to: Vec<String>,
     pub kind: Kind,
     pub examples: Examples,
 }
