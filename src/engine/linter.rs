@@ -31,7 +31,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// One rule's match in a phrase, in characters of the phrase.
@@ -164,7 +164,7 @@ struct Gate {
 impl std::fmt::Debug for Gate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Gate")
-            .field("literals", &(self.text.starts.len() - 1))
+            .field("literals", &self.text.ends.len())
             .finish()
     }
 }
@@ -184,10 +184,26 @@ impl Default for Engine {
     }
 }
 
-/// The gate's automaton for the slots of one view.
+/// Phrases a gate serves by looking its literals up in a hash table before it builds its automaton.
+/// Building the automaton over the built-in packs' ~5,600 literals costs about 40 million
+/// instructions, the lookups about 25,000 a phrase: a pre-commit run over a few files never needs
+/// the automaton, a library of thousands of phrases is better served by it.
+const LOOKUPS_BEFORE_AUTOMATON: u32 = 1024;
+
+/// The gate's literals for the slots of one view: found by table lookups for the first phrases, then
+/// by an automaton. Both find every occurrence of every literal, so the marks are the same.
 struct ViewGate {
-    /// Over every distinct literal; `None` when there is none.
-    automaton: Option<AhoCorasick>,
+    /// Every distinct literal, concatenated: literal `i` is `bytes[ends[i - 1]..ends[i]]`.
+    bytes: Vec<u8>,
+    ends: Vec<u32>,
+    /// Literal ids by [`literal_hash`], open addressing (`u32::MAX`: empty); a power of two long.
+    table: Vec<u32>,
+    /// Whether some literal is `n` bytes long, for `n` up to the longest.
+    is_length: Vec<bool>,
+    /// Phrases served so far by lookups.
+    served: AtomicU32,
+    /// Over every distinct literal, built after [`LOOKUPS_BEFORE_AUTOMATON`] phrases.
+    automaton: OnceLock<AhoCorasick>,
     /// The clauses each literal satisfies: `clauses[starts[i]..starts[i + 1]]`. A clause is a set of
     /// literals of one slot; a slot is marked once all its clauses are.
     starts: Vec<u32>,
@@ -200,23 +216,100 @@ impl ViewGate {
         let literals: Vec<(&[u8], Vec<u32>)> = literals.into_iter().collect();
         let mut starts = vec![0u32];
         let mut clauses = Vec::new();
-        for (_, ids) in &literals {
+        let mut bytes = Vec::new();
+        let mut ends = Vec::with_capacity(literals.len());
+        let mut is_length = Vec::new();
+        for (l, ids) in &literals {
             clauses.extend(ids);
             starts.push(clauses.len() as u32);
+            bytes.extend_from_slice(l);
+            ends.push(bytes.len() as u32);
+            if is_length.len() <= l.len() {
+                is_length.resize(l.len() + 1, false);
+            }
+            is_length[l.len()] = true;
         }
-        let automaton = (!literals.is_empty()).then(|| {
+        let mut table = vec![u32::MAX; (literals.len() * 2).next_power_of_two().max(2)];
+        let mask = table.len() - 1;
+        for (i, (l, _)) in literals.iter().enumerate() {
+            let mut at = literal_hash(l) as usize & mask;
+            while table[at] != u32::MAX {
+                at = (at + 1) & mask;
+            }
+            table[at] = i as u32;
+        }
+        ViewGate {
+            bytes,
+            ends,
+            table,
+            is_length,
+            served: AtomicU32::new(0),
+            automaton: OnceLock::new(),
+            starts,
+            clauses,
+        }
+    }
+
+    fn literal(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    /// The automaton, once enough phrases have gone by (`None` before: look literals up).
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        if let Some(a) = self.automaton.get() {
+            return Some(a);
+        }
+        if self.served.fetch_add(1, Ordering::Relaxed) < LOOKUPS_BEFORE_AUTOMATON {
+            return None;
+        }
+        Some(self.automaton.get_or_init(|| {
             // A contiguous NFA: quick to build for thousands of literals, quick to search. No
             // prefilter: most literals are common characters, so none would skip much.
             AhoCorasick::builder()
                 .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .prefilter(false)
-                .build(literals.iter().map(|(l, _)| l))
+                .build((0..self.ends.len()).map(|i| self.literal(i)))
                 .expect("an automaton over the rules' literals always builds")
-        });
-        ViewGate {
-            automaton,
-            starts,
-            clauses,
+        }))
+    }
+
+    /// Calls `hit` with the id of every literal occurring in `text`, once per occurrence.
+    fn each_literal(&self, text: &str, mut hit: impl FnMut(usize)) {
+        if self.ends.is_empty() {
+            return;
+        }
+        if let Some(automaton) = self.automaton() {
+            for m in automaton.find_overlapping_iter(text) {
+                hit(m.pattern().as_usize());
+            }
+            return;
+        }
+        // Every substring as long as some literal, hashed as it grows from each byte.
+        let text = text.as_bytes();
+        let mask = self.table.len() - 1;
+        for start in 0..text.len() {
+            let mut h = HASH_SEED;
+            let longest = (self.is_length.len() - 1).min(text.len() - start);
+            for (n, &b) in text[start..start + longest].iter().enumerate() {
+                h = hash_step(h, b);
+                if !self.is_length[n + 1] {
+                    continue;
+                }
+                let candidate = &text[start..start + n + 1];
+                let mut at = finish_hash(h) as usize & mask;
+                loop {
+                    let i = self.table[at];
+                    if i == u32::MAX {
+                        break;
+                    }
+                    if self.literal(i as usize) == candidate {
+                        hit(i as usize);
+                        break;
+                    }
+                    at = (at + 1) & mask;
+                }
+            }
         }
     }
 
@@ -229,11 +322,7 @@ impl ViewGate {
         counts: &mut [u8],
         marks: &mut [u64],
     ) {
-        let Some(automaton) = &self.automaton else {
-            return;
-        };
-        for m in automaton.find_overlapping_iter(text) {
-            let i = m.pattern().as_usize();
+        self.each_literal(text, |i| {
             let (a, b) = (self.starts[i], self.starts[i + 1]);
             for &clause in &self.clauses[a as usize..b as usize] {
                 if marked(clauses_met, clause) {
@@ -246,8 +335,24 @@ impl ViewGate {
                     mark(marks, slot);
                 }
             }
-        }
+        });
     }
+}
+
+/// FNV-1a over a literal's bytes, a byte at a time so that a substring's hash grows with it.
+const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn hash_step(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+}
+
+/// Spreads FNV's weak low bits before they index the table.
+fn finish_hash(h: u64) -> u64 {
+    h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32
+}
+
+fn literal_hash(l: &[u8]) -> u64 {
+    finish_hash(l.iter().fold(HASH_SEED, |h, &b| hash_step(h, b)))
 }
 
 /// Slots of one [`Matcher`].
@@ -859,4 +964,77 @@ fn with_scratch<R>(engine: &Engine, f: impl FnOnce(&mut Scratch) -> R) -> R {
             f(&mut s)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Literal ids found in `text` by table lookups and by the automaton, each sorted.
+    fn both_ways(gate: &ViewGate, text: &str) -> (Vec<usize>, Vec<usize>) {
+        let mut looked_up = Vec::new();
+        gate.each_literal(text, |i| looked_up.push(i));
+        let automaton = gate.automaton.get_or_init(|| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build((0..gate.ends.len()).map(|i| gate.literal(i)))
+                .unwrap()
+        });
+        let mut found: Vec<usize> = automaton
+            .find_overlapping_iter(text)
+            .map(|m| m.pattern().as_usize())
+            .collect();
+        let mut looked_up_again = Vec::new();
+        gate.each_literal(text, |i| looked_up_again.push(i));
+        assert_eq!(looked_up_again.len(), found.len(), "{text}");
+        looked_up.sort_unstable();
+        found.sort_unstable();
+        (looked_up, found)
+    }
+
+    #[test]
+    fn lookups_find_what_the_automaton_finds() {
+        let mut words: Vec<&[u8]> = [
+            "不",
+            "不行",
+            "不知道",
+            "知道",
+            "微信",
+            "加我",
+            "V",
+            "vx",
+            "呵呵",
+            "呵",
+            "！！",
+            "最好",
+        ]
+        .iter()
+        .map(|w| w.as_bytes())
+        .collect();
+        // part of a character (the first two bytes of 不): found inside one, as by the automaton
+        words.push(b"\xe4\xb8");
+        let literals: HashMap<&[u8], Vec<u32>> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (*w, vec![i as u32]))
+            .collect();
+        for text in [
+            "",
+            "不",
+            "不行不知道呵呵呵！！！",
+            "亲，加我vx或者V信，最好今天",
+            "您好，欢迎光临",
+            "ä不行",
+        ] {
+            let gate = ViewGate::new(literals.clone());
+            let (looked_up, found) = both_ways(&gate, text);
+            assert_eq!(looked_up, found, "{text}");
+        }
+        // The automaton takes over after enough phrases, with the same marks.
+        let gate = ViewGate::new(literals);
+        for _ in 0..LOOKUPS_BEFORE_AUTOMATON {
+            assert!(gate.automaton().is_none());
+        }
+        assert!(gate.automaton().is_some());
+    }
 }
