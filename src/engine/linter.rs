@@ -190,6 +190,9 @@ impl Default for Engine {
 /// the automaton, a library of thousands of phrases is better served by it.
 const LOOKUPS_BEFORE_AUTOMATON: u32 = 1024;
 
+/// Up to this many literals, a gate's automaton is left to the aho-corasick crate's own choices.
+const FEW_LITERALS: usize = 64;
+
 /// The gate's literals for the slots of one view: found by table lookups for the first phrases, then
 /// by an automaton. Both find every occurrence of every literal, so the marks are the same.
 struct ViewGate {
@@ -264,11 +267,14 @@ impl ViewGate {
             return None;
         }
         Some(self.automaton.get_or_init(|| {
-            // A contiguous NFA: quick to build for thousands of literals, quick to search. No
-            // prefilter: most literals are common characters, so none would skip much.
+            // For the built-in packs' thousands of literals, a contiguous NFA: quick to build, quick
+            // to search, and no prefilter, as most literals are common characters and none would
+            // skip much. A handful of a user's words is left to the crate: a DFA, and a prefilter
+            // that skips to where they can start.
+            let few = self.ends.len() <= FEW_LITERALS;
             AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .prefilter(false)
+                .kind((!few).then_some(AhoCorasickKind::ContiguousNFA))
+                .prefilter(few)
                 .build((0..self.ends.len()).map(|i| self.literal(i)))
                 .expect("an automaton over the rules' literals always builds")
         }))

@@ -165,6 +165,26 @@ pub fn decode(
             ),
         ));
     }
+    // The common case first: UTF-8 without a BOM, validated once and kept as it is (detecting,
+    // then checking and converting, read a large file three times over).
+    let mut bytes = bytes;
+    if forced.is_none_or(|f| f == UTF_8) && Encoding::for_bom(&bytes).is_none() {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                let line_ending = LineEnding::detect(&text);
+                return Ok(Decoded {
+                    text,
+                    encoding: TextEncoding {
+                        charset: UTF_8,
+                        bom: false,
+                        line_ending,
+                    },
+                    damage: None,
+                });
+            }
+            Err(e) => bytes = e.into_bytes(),
+        }
+    }
     let (mut charset, bom_len, certain) = match forced {
         Some(charset) => {
             let bom_len = match Encoding::for_bom(&bytes) {
