@@ -185,10 +185,12 @@ impl Default for Engine {
 }
 
 /// Phrases a gate serves by looking its literals up in a hash table before it builds its automaton.
-/// Building the automaton over the built-in packs' ~5,600 literals costs about 40 million
-/// instructions, the lookups about 25,000 a phrase: a pre-commit run over a few files never needs
-/// the automaton, a library of thousands of phrases is better served by it.
-const LOOKUPS_BEFORE_AUTOMATON: u32 = 1024;
+/// Building the automaton over the built-in packs' ~5,600 literals costs about 34 million
+/// instructions; the lookups cost a few thousand instructions a phrase more than searching with it
+/// (callgrind). Looking up for about as many phrases as the automaton's cost would pay for bounds
+/// the loss either way: a pre-commit run over a few files or a shop's library of a few thousand
+/// phrases never builds it, a large library gets it early on.
+const LOOKUPS_BEFORE_AUTOMATON: u32 = 4096;
 
 /// Up to this many literals, a gate's automaton is left to the aho-corasick crate's own choices.
 const FEW_LITERALS: usize = 64;
@@ -199,10 +201,10 @@ struct ViewGate {
     /// Every distinct literal, concatenated: literal `i` is `bytes[ends[i - 1]..ends[i]]`.
     bytes: Vec<u8>,
     ends: Vec<u32>,
-    /// Literal ids by [`literal_hash`], open addressing (`u32::MAX`: empty); a power of two long.
+    /// Every prefix of every literal, once: indexes into `prefixes` by the hash of the prefix's
+    /// bytes, open addressing (`u32::MAX`: empty); a power of two long.
     table: Vec<u32>,
-    /// Whether some literal is `n` bytes long, for `n` up to the longest.
-    is_length: Vec<bool>,
+    prefixes: Vec<Prefix>,
     /// Phrases served so far by lookups.
     served: AtomicU32,
     /// Over every distinct literal, built after [`LOOKUPS_BEFORE_AUTOMATON`] phrases.
@@ -221,35 +223,63 @@ impl ViewGate {
         let mut clauses = Vec::new();
         let mut bytes = Vec::new();
         let mut ends = Vec::with_capacity(literals.len());
-        let mut is_length = Vec::new();
         for (l, ids) in &literals {
             clauses.extend(ids);
             starts.push(clauses.len() as u32);
             bytes.extend_from_slice(l);
             ends.push(bytes.len() as u32);
-            if is_length.len() <= l.len() {
-                is_length.resize(l.len() + 1, false);
-            }
-            is_length[l.len()] = true;
         }
-        let mut table = vec![u32::MAX; (literals.len() * 2).next_power_of_two().max(2)];
-        let mask = table.len() - 1;
-        for (i, (l, _)) in literals.iter().enumerate() {
-            let mut at = literal_hash(l) as usize & mask;
-            while table[at] != u32::MAX {
-                at = (at + 1) & mask;
-            }
-            table[at] = i as u32;
-        }
-        ViewGate {
+        let mut gate = ViewGate {
+            table: vec![u32::MAX; (bytes.len() * 2).next_power_of_two().max(2)],
+            prefixes: Vec::new(),
             bytes,
             ends,
-            table,
-            is_length,
             served: AtomicU32::new(0),
             automaton: OnceLock::new(),
             starts,
             clauses,
+        };
+        for i in 0..gate.ends.len() {
+            let mut h = HASH_SEED;
+            let len = gate.literal(i).len();
+            for n in 1..=len {
+                h = hash_step(h, gate.literal(i)[n - 1]);
+                let at = match gate.find_prefix(h, &gate.literal(i)[..n]) {
+                    Ok(p) => p,
+                    Err(slot) => {
+                        gate.table[slot] = gate.prefixes.len() as u32;
+                        gate.prefixes.push(Prefix {
+                            of: i as u32,
+                            len: n as u32,
+                            literal: u32::MAX,
+                        });
+                        gate.prefixes.len() - 1
+                    }
+                };
+                if n == len {
+                    gate.prefixes[at].literal = i as u32;
+                }
+            }
+        }
+        gate
+    }
+
+    /// The entry of `prefix` (whose running hash is `h`), or the empty slot where it would go.
+    fn find_prefix(&self, h: u64, prefix: &[u8]) -> Result<usize, usize> {
+        let mask = self.table.len() - 1;
+        let mut at = finish_hash(h) as usize & mask;
+        loop {
+            let p = self.table[at];
+            if p == u32::MAX {
+                return Err(at);
+            }
+            let e = &self.prefixes[p as usize];
+            if e.len as usize == prefix.len()
+                && &self.literal(e.of as usize)[..prefix.len()] == prefix
+            {
+                return Ok(p as usize);
+            }
+            at = (at + 1) & mask;
         }
     }
 
@@ -291,29 +321,18 @@ impl ViewGate {
             }
             return;
         }
-        // Every substring as long as some literal, hashed as it grows from each byte.
+        // From each byte, the substring grows while it is the prefix of some literal.
         let text = text.as_bytes();
-        let mask = self.table.len() - 1;
         for start in 0..text.len() {
             let mut h = HASH_SEED;
-            let longest = (self.is_length.len() - 1).min(text.len() - start);
-            for (n, &b) in text[start..start + longest].iter().enumerate() {
-                h = hash_step(h, b);
-                if !self.is_length[n + 1] {
-                    continue;
-                }
-                let candidate = &text[start..start + n + 1];
-                let mut at = finish_hash(h) as usize & mask;
-                loop {
-                    let i = self.table[at];
-                    if i == u32::MAX {
-                        break;
-                    }
-                    if self.literal(i as usize) == candidate {
-                        hit(i as usize);
-                        break;
-                    }
-                    at = (at + 1) & mask;
+            for end in start + 1..=text.len() {
+                h = hash_step(h, text[end - 1]);
+                let Ok(p) = self.find_prefix(h, &text[start..end]) else {
+                    break;
+                };
+                let literal = self.prefixes[p].literal;
+                if literal != u32::MAX {
+                    hit(literal as usize);
                 }
             }
         }
@@ -345,6 +364,14 @@ impl ViewGate {
     }
 }
 
+/// A prefix of a literal: the first `len` bytes of literal `of`, itself the literal `literal` (or
+/// `u32::MAX`: only a prefix).
+struct Prefix {
+    of: u32,
+    len: u32,
+    literal: u32,
+}
+
 /// FNV-1a over a literal's bytes, a byte at a time so that a substring's hash grows with it.
 const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
@@ -355,10 +382,6 @@ fn hash_step(h: u64, b: u8) -> u64 {
 /// Spreads FNV's weak low bits before they index the table.
 fn finish_hash(h: u64) -> u64 {
     h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32
-}
-
-fn literal_hash(l: &[u8]) -> u64 {
-    finish_hash(l.iter().fold(HASH_SEED, |h, &b| hash_step(h, b)))
 }
 
 /// Slots of one [`Matcher`].
