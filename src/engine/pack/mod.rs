@@ -855,10 +855,19 @@ mod tests {
         }
     }
 
-    fn two_rules(aliases_a: &str, aliases_b: &str) -> Result<Pack, Vec<LocatedError>> {
+    /// Rules t/a and t/b, each with `field` set (to `a`, `b`) and one word.
+    fn two_rules_with(
+        field: &str,
+        (a, b): (&str, &str),
+        [word_a, word_b]: [&str; 2],
+    ) -> Result<Pack, Vec<LocatedError>> {
         pack(&format!(
-            "rules:\n  - id: t/a\n    aliases: {aliases_a}\n{RULE}    words: [微信]\n    examples: {{bad: [微信], good: [旺旺]}}\n  - id: t/b\n    aliases: {aliases_b}\n{RULE}    words: [钉钉]\n    examples: {{bad: [钉钉], good: [旺旺]}}\n"
+            "rules:\n  - id: t/a\n    {field}: {a}\n{RULE}    words: [{word_a}]\n    examples: {{bad: [{word_a}], good: [旺旺]}}\n  - id: t/b\n    {field}: {b}\n{RULE}    words: [{word_b}]\n    examples: {{bad: [{word_b}], good: [旺旺]}}\n"
         ))
+    }
+
+    fn two_rules(aliases_a: &str, aliases_b: &str) -> Result<Pack, Vec<LocatedError>> {
+        two_rules_with("aliases", (aliases_a, aliases_b), ["微信", "钉钉"])
     }
 
     #[test]
@@ -872,9 +881,7 @@ mod tests {
     }
 
     fn deferring(defers_a: &str, defers_b: &str) -> Result<Pack, Vec<LocatedError>> {
-        pack(&format!(
-            "rules:\n  - id: t/a\n    defers_to: {defers_a}\n{RULE}    words: [不能]\n    examples: {{bad: [不能], good: [能]}}\n  - id: t/b\n    defers_to: {defers_b}\n{RULE}    words: [不行]\n    examples: {{bad: [不行], good: [行]}}\n"
-        ))
+        two_rules_with("defers_to", (defers_a, defers_b), ["不能", "不行"])
     }
 
     #[test]
