@@ -280,6 +280,71 @@ fn broken_regex_points_at_the_pattern() {
     insta::assert_snapshot!("broken_regex", stderr);
 }
 
+/// `defers_to` naming no rule of the pack is an error under that id; fixed, the deferring rule is
+/// quiet where the rule it names reports, and reports where it does not.
+#[test]
+fn defers_to_points_at_a_wrong_id_and_keeps_one_finding_per_problem() {
+    let out = huashu()
+        .args([
+            "check",
+            "--no-config",
+            "--pack",
+            "tests/fixtures/core/defers-pack.yaml",
+            "-",
+        ])
+        .write_stdin("")
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("defers-pack.yaml:31:17"), "{stderr}");
+    assert!(
+        stderr.contains("规则包 myshop 里没有规则 myshop/curt-noo"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("没有这条规则"), "{stderr}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let fixed = std::fs::read_to_string("tests/fixtures/core/defers-pack.yaml")
+        .unwrap()
+        .replace("myshop/curt-noo", "myshop/curt-no");
+    let pack = dir.path().join("defers-pack.yaml");
+    std::fs::write(&pack, fixed).unwrap();
+    let out = huashu()
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "myshop",
+            "--format",
+            "json",
+            "--pack",
+        ])
+        .arg(&pack)
+        .arg("-")
+        .write_stdin("不行，不能再便宜了\n这个不能改\n")
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, u64)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("myshop/curt-no".to_string(), 1),
+            ("myshop/any-refusal".to_string(), 2)
+        ]
+    );
+}
+
 #[test]
 fn unknown_field_points_at_the_field() {
     let out = huashu()
