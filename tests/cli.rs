@@ -263,19 +263,19 @@ fn pretty_output_shows_the_line_label_message_help_and_summary() {
     insta::assert_snapshot!("pretty_phrases_txt", String::from_utf8(out.stdout).unwrap());
 }
 
-#[test]
-fn broken_regex_points_at_the_pattern() {
+/// What `check` prints loading a pack that has a mistake (it exits with 2).
+fn pack_error(pack: &str) -> String {
     let out = huashu()
-        .args([
-            "check",
-            "--pack",
-            "tests/fixtures/core/broken-pack.yaml",
-            "-",
-        ])
+        .args(["check", "--no-config", "--pack", pack, "-"])
         .write_stdin("")
         .assert()
         .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    String::from_utf8(out.get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn broken_regex_points_at_the_pattern() {
+    let stderr = pack_error("tests/fixtures/core/broken-pack.yaml");
     assert!(stderr.contains("broken-pack.yaml:10:16"), "{stderr}");
     insta::assert_snapshot!("broken_regex", stderr);
 }
@@ -284,18 +284,7 @@ fn broken_regex_points_at_the_pattern() {
 /// quiet where the rule it names reports, and reports where it does not.
 #[test]
 fn defers_to_points_at_a_wrong_id_and_keeps_one_finding_per_problem() {
-    let out = huashu()
-        .args([
-            "check",
-            "--no-config",
-            "--pack",
-            "tests/fixtures/core/defers-pack.yaml",
-            "-",
-        ])
-        .write_stdin("")
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = pack_error("tests/fixtures/core/defers-pack.yaml");
     assert!(stderr.contains("defers-pack.yaml:31:17"), "{stderr}");
     assert!(
         stderr.contains("规则包 myshop 里没有规则 myshop/curt-noo"),
@@ -347,17 +336,7 @@ fn defers_to_points_at_a_wrong_id_and_keeps_one_finding_per_problem() {
 
 #[test]
 fn unknown_field_points_at_the_field() {
-    let out = huashu()
-        .args([
-            "check",
-            "--pack",
-            "tests/fixtures/core/unknown-field-pack.yaml",
-            "-",
-        ])
-        .write_stdin("")
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = pack_error("tests/fixtures/core/unknown-field-pack.yaml");
     assert!(stderr.contains("unknown-field-pack.yaml:7:5"), "{stderr}");
     assert!(stderr.contains("未知字段"), "{stderr}");
     insta::assert_snapshot!("unknown_field", stderr);
@@ -365,17 +344,7 @@ fn unknown_field_points_at_the_field() {
 
 #[test]
 fn misbehaving_example_is_a_pack_error_and_a_test_rules_failure() {
-    let out = huashu()
-        .args([
-            "check",
-            "--pack",
-            "tests/fixtures/core/bad-example-pack.yaml",
-            "-",
-        ])
-        .write_stdin("")
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let stderr = pack_error("tests/fixtures/core/bad-example-pack.yaml");
     assert!(stderr.contains("bad-example-pack.yaml:13:14"), "{stderr}");
     assert!(
         stderr.contains("正例误触发了规则 broken/example"),
