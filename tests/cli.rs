@@ -314,22 +314,15 @@ fn defers_to_points_at_a_wrong_id_and_keeps_one_finding_per_problem() {
         .output()
         .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let got: Vec<(String, u64)> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-            )
-        })
+    let got: Vec<(String, u64, String)> = found(&doc)
+        .into_iter()
+        .map(|(rule, line, _, _, matched)| (rule, line, matched))
         .collect();
     assert_eq!(
         got,
         [
-            ("myshop/curt-no".to_string(), 1),
-            ("myshop/any-refusal".to_string(), 2)
+            ("myshop/curt-no".to_string(), 1, "不行".to_string()),
+            ("myshop/any-refusal".to_string(), 2, "不能".to_string())
         ]
     );
 }
