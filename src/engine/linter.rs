@@ -296,18 +296,20 @@ impl ViewGate {
         if self.served.fetch_add(1, Ordering::Relaxed) < LOOKUPS_BEFORE_AUTOMATON {
             return None;
         }
-        Some(self.automaton.get_or_init(|| {
-            // For the built-in packs' thousands of literals, a contiguous NFA: quick to build, quick
-            // to search, and no prefilter, as most literals are common characters and none would
-            // skip much. A handful of a user's words is left to the crate: a DFA, and a prefilter
-            // that skips to where they can start.
-            let few = self.ends.len() <= FEW_LITERALS;
-            AhoCorasick::builder()
-                .kind((!few).then_some(AhoCorasickKind::ContiguousNFA))
-                .prefilter(few)
-                .build((0..self.ends.len()).map(|i| self.literal(i)))
-                .expect("an automaton over the rules' literals always builds")
-        }))
+        Some(self.automaton.get_or_init(|| self.build_automaton()))
+    }
+
+    /// For the built-in packs' thousands of literals, a contiguous NFA: quick to build, quick to
+    /// search, and no prefilter, as most literals are common characters and none would skip much. A
+    /// handful of a user's words is left to the crate: a DFA, and a prefilter that skips to where
+    /// they can start.
+    fn build_automaton(&self) -> AhoCorasick {
+        let few = self.ends.len() <= FEW_LITERALS;
+        AhoCorasick::builder()
+            .kind((!few).then_some(AhoCorasickKind::ContiguousNFA))
+            .prefilter(few)
+            .build((0..self.ends.len()).map(|i| self.literal(i)))
+            .expect("an automaton over the rules' literals always builds")
     }
 
     /// Calls `hit` with the id of every literal occurring in `text`, once per occurrence.
@@ -1003,12 +1005,7 @@ mod tests {
     fn both_ways(gate: &ViewGate, text: &str) -> (Vec<usize>, Vec<usize>) {
         let mut looked_up = Vec::new();
         gate.each_literal(text, |i| looked_up.push(i));
-        let automaton = gate.automaton.get_or_init(|| {
-            AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .build((0..gate.ends.len()).map(|i| gate.literal(i)))
-                .unwrap()
-        });
+        let automaton = gate.automaton.get_or_init(|| gate.build_automaton());
         let mut found: Vec<usize> = automaton
             .find_overlapping_iter(text)
             .map(|m| m.pattern().as_usize())
