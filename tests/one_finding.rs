@@ -127,7 +127,11 @@ fn contempt_that_gives_up_is_reported_once() {
         );
     }
     assert_eq!(
-        of_rule("亲，这个价格我们也没办法再低了", "etiquette/refusal-without-apology").len(),
+        of_rule(
+            "亲，这个价格我们也没办法再低了",
+            "etiquette/refusal-without-apology"
+        )
+        .len(),
         1
     );
 }
