@@ -104,3 +104,47 @@ fn a_curt_refusal_is_reported_once() {
         .collect();
     assert_eq!(ids, vec!["etiquette/refusal-without-apology"]);
 }
+
+/// Giving up on a customer held in contempt is part of the contempt: etiquette/rude reports the
+/// line, the refusal rule does not report its 没办法 again; a refusal of its own beside contempt, and
+/// one on a line that is not rude, are still reported.
+#[test]
+fn contempt_that_gives_up_is_reported_once() {
+    for text in [
+        "连十块钱都嫌贵，那我们也没办法",
+        "这么简单都学不会，我们也没办法了",
+    ] {
+        assert_eq!(
+            of_rule(text, "etiquette/rude").len(),
+            1,
+            "{text}: {:?}",
+            findings(text)
+        );
+        assert!(
+            of_rule(text, "etiquette/refusal-without-apology").is_empty(),
+            "{text}: {:?}",
+            findings(text)
+        );
+    }
+    let both = "爱咋咋地，反正退不了";
+    assert_eq!(
+        of_rule(both, "etiquette/rude").len(),
+        1,
+        "{:?}",
+        findings(both)
+    );
+    assert_eq!(
+        of_rule(both, "etiquette/refusal-without-apology"),
+        vec!["退不了"],
+        "{:?}",
+        findings(both)
+    );
+    assert_eq!(
+        of_rule(
+            "亲，这个价格我们也没办法再低了",
+            "etiquette/refusal-without-apology"
+        )
+        .len(),
+        1
+    );
+}
