@@ -66,19 +66,23 @@ fn a_contact_is_one_finding_however_it_is_split() {
     }
 }
 
+/// `text` gets one finding of rule `by` and none of rule `not_by`.
+fn reported_once_by(text: &str, by: &str, not_by: &str) {
+    assert_eq!(of_rule(text, by).len(), 1, "{text}: {:?}", findings(text));
+    assert!(
+        of_rule(text, not_by).is_empty(),
+        "{text}: {:?}",
+        findings(text)
+    );
+}
+
 #[test]
 fn a_curt_refusal_is_reported_once() {
     for text in ["不行", "不能哦", "亲，不可以的哦~", "不包", "门都没有"] {
-        assert_eq!(
-            of_rule(text, "etiquette/bare-no").len(),
-            1,
-            "{text}: {:?}",
-            findings(text)
-        );
-        assert!(
-            of_rule(text, "etiquette/refusal-without-apology").is_empty(),
-            "{text}: {:?}",
-            findings(text)
+        reported_once_by(
+            text,
+            "etiquette/bare-no",
+            "etiquette/refusal-without-apology",
         );
     }
     // a second refusal after the curt opening asks for the same apology: one finding, bare-no's
@@ -114,17 +118,7 @@ fn contempt_that_gives_up_is_reported_once() {
         "连十块钱都嫌贵，那我们也没办法",
         "这么简单都学不会，我们也没办法了",
     ] {
-        assert_eq!(
-            of_rule(text, "etiquette/rude").len(),
-            1,
-            "{text}: {:?}",
-            findings(text)
-        );
-        assert!(
-            of_rule(text, "etiquette/refusal-without-apology").is_empty(),
-            "{text}: {:?}",
-            findings(text)
-        );
+        reported_once_by(text, "etiquette/rude", "etiquette/refusal-without-apology");
     }
     let both = "爱咋咋地，反正退不了";
     assert_eq!(
