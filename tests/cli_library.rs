@@ -128,6 +128,28 @@ fn copies_are_compared_without_script_width_punctuation_spaces_or_particles() {
 }
 
 #[test]
+fn a_copy_far_along_a_long_line_points_at_its_real_column() {
+    // Columns are kept in 16 bits per phrase, with the rare larger one on the side.
+    let code = "a".repeat(70_000);
+    let csv = format!(
+        "快捷短语编码,快捷短语\n{code},您好，请问有什么可以帮您？\nb,您好，请问有什么可以帮您？\n"
+    );
+    let dir = common::project(&[], &[("w.csv", csv.as_str())]);
+    let (_, doc) = json(dir.path(), &["--select", "library/duplicate"]);
+    let dups = findings(&doc, "library/duplicate");
+    assert_eq!(dups.len(), 1, "{dups:?}");
+    assert_eq!(
+        (dups[0]["line"].as_u64(), dups[0]["column"].as_u64()),
+        (Some(3), Some(3))
+    );
+    let r = &dups[0]["related"][0];
+    assert_eq!(
+        (r["line"].as_u64(), r["column"].as_u64(), r["end_column"].as_u64()),
+        (Some(2), Some(70_002), Some(70_015))
+    );
+}
+
+#[test]
 fn near_duplicates_are_reported_and_different_phrases_are_not() {
     let text = "亲，这款是纯棉的，正常穿着不会起球，洗涤时建议手洗\n\
                 亲，我们默认发中通快递，一般两到四天送达\n\

@@ -7,7 +7,7 @@
 //! library tells (promises that disagree, stages without a reply) is reported after the last file,
 //! before the report ends.
 //!
-//! Memory is bounded for a million phrases: per phrase the index's hashes and a 12-byte [`Spot`];
+//! Memory is bounded for a million phrases: per phrase the index's hashes and an 8-byte [`Spot`];
 //! the text of earlier files is kept only up to [`RETAIN_BYTES`] (a place in a file no longer in
 //! memory is named without a snippet); a fact statement keeps an excerpt of its line, since its
 //! finding may be reported at the end.
@@ -315,16 +315,20 @@ pub struct Seen {
     cell: Option<(Arc<str>, u32)>,
 }
 
-/// Where a phrase starts and ends, kept for every phrase of the run: 12 bytes. Its file is the
+/// Where a phrase starts and ends, kept for every phrase of the run: 8 bytes. Its file is the
 /// last whose first phrase is not after it; a phrase over several lines keeps its end line in
 /// `LibraryRun::ends`; a workbook cell's sheet and column are in its file's `cells`, and byte
 /// offsets (for snippets) in its file's `offsets` while the file's text is kept.
 #[derive(Debug, Clone, Copy)]
 struct Spot {
     line: u32,
-    column: u32,
-    end_column: u32,
+    /// Columns past [`WIDE`] (a phrase far along a long line) are kept in `LibraryRun::wide`.
+    column: u16,
+    end_column: u16,
 }
+
+/// A column too far to keep in a [`Spot`].
+const WIDE: u16 = u16::MAX;
 
 /// A position or offset as stored (files over 4 GiB are refused on reading).
 fn sat(n: usize) -> u32 {
@@ -393,6 +397,8 @@ pub struct LibraryRun {
     spots: Chunked<Spot>,
     /// The end (line, column) of phrases that end on another line than they start.
     ends: HashMap<PhraseId, (u32, u32)>,
+    /// The (column, end column) of phrases with a column past [`WIDE`].
+    wide: HashMap<PhraseId, (u32, u32)>,
     files: Vec<FileInfo>,
     retained: usize,
     /// Text of earlier files kept, at most ([`RETAIN_BYTES`]).
@@ -422,6 +428,7 @@ impl LibraryRun {
             index: Index::new(expected, setup.threshold),
             spots: Chunked::default(),
             ends: HashMap::new(),
+            wide: HashMap::new(),
             files: Vec::new(),
             retained: 0,
             budget: RETAIN_BYTES,
@@ -680,10 +687,17 @@ impl LibraryRun {
         } else if s.end_line != s.line {
             self.ends.insert(id, (sat(s.end_line), sat(s.end_column)));
         }
+        let (column, end_column) = match (u16::try_from(s.column), u16::try_from(s.end_column)) {
+            (Ok(c), Ok(e)) if c < WIDE && e < WIDE => (c, e),
+            _ => {
+                self.wide.insert(id, (sat(s.column), sat(s.end_column)));
+                (WIDE, WIDE)
+            }
+        };
         self.spots.push(Spot {
             line: sat(s.line),
-            column: sat(s.column),
-            end_column: sat(s.end_column),
+            column,
+            end_column,
         });
     }
 
@@ -820,6 +834,11 @@ impl LibraryRun {
     /// otherwise.
     fn related(&self, id: PhraseId, message: String) -> Related {
         let s = self.spots[id as usize];
+        let (column, end_column) = if s.column == WIDE {
+            self.wide.get(&id).copied().unwrap_or_default()
+        } else {
+            (s.column as u32, s.end_column as u32)
+        };
         let file = self.files.partition_point(|f| f.first <= id) - 1;
         let f = &self.files[file];
         let index = (id - f.first) as usize;
@@ -842,7 +861,7 @@ impl LibraryRun {
             .ends
             .get(&id)
             .copied()
-            .unwrap_or((s.line, s.end_column));
+            .unwrap_or((s.line, end_column));
         let (source, span) = match (&f.source, f.offsets.get(index)) {
             (Some(src), Some(&(a, b))) => (src.clone(), a as usize..b as usize),
             _ => (self.placeholder(file as u32), 0..0),
@@ -850,7 +869,7 @@ impl LibraryRun {
         Related {
             path: f.path.clone(),
             line: s.line as usize,
-            column: s.column as usize,
+            column: column as usize,
             end_line: end_line as usize,
             end_column: end_column as usize,
             message,
