@@ -144,7 +144,11 @@ fn a_copy_far_along_a_long_line_points_at_its_real_column() {
     );
     let r = &dups[0]["related"][0];
     assert_eq!(
-        (r["line"].as_u64(), r["column"].as_u64(), r["end_column"].as_u64()),
+        (
+            r["line"].as_u64(),
+            r["column"].as_u64(),
+            r["end_column"].as_u64()
+        ),
         (Some(2), Some(70_002), Some(70_015))
     );
 }

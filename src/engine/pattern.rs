@@ -17,7 +17,6 @@ use crate::engine::literals;
 use aho_corasick::AhoCorasick;
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::iter::Searcher;
-use regex_automata::util::syntax;
 use regex_automata::{Input, MatchKind, meta};
 use regex_syntax::hir::Hir;
 use std::ops::Range;
@@ -146,6 +145,77 @@ fn parse(source: &str) -> Result<Hir, String> {
         .map_err(|e| e.to_string())
 }
 
+/// `hir` with every word of an alternation tried before the words that are its prefixes
+/// (`退|退款` as `退款|退`). Leftmost-first takes the first alternative that matches, so a shorter
+/// word ahead of its own extension cut matches short: folding Traditional and Cantonese makes such
+/// orders (`冇关|没关系` is `没关|没关系` once folded), and a list of words is written in any order.
+/// Whether and where a match starts does not change, only how far it reaches.
+fn prefer_longer(hir: Hir) -> Hir {
+    if shadows(&hir) { reorder(hir) } else { hir }
+}
+
+/// The word of an alternative that is only a word.
+fn word(h: &Hir) -> Option<&[u8]> {
+    match h.kind() {
+        regex_syntax::hir::HirKind::Literal(l) => Some(&l.0),
+        _ => None,
+    }
+}
+
+/// Where alternative `i` goes: before the first earlier word that is its prefix.
+fn ahead_of(words: &[Option<&[u8]>], i: usize) -> Option<usize> {
+    let b = words[i]?;
+    (0..i).find(|&j| words[j].is_some_and(|a| a.len() < b.len() && b.starts_with(a)))
+}
+
+/// Whether some alternation of `hir` lists a word after its own prefix.
+fn shadows(hir: &Hir) -> bool {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Alternation(alts) => {
+            let words: Vec<Option<&[u8]>> = alts.iter().map(word).collect();
+            (1..alts.len()).any(|i| ahead_of(&words, i).is_some()) || alts.iter().any(shadows)
+        }
+        HirKind::Concat(parts) => parts.iter().any(shadows),
+        HirKind::Repetition(r) => shadows(&r.sub),
+        HirKind::Capture(c) => shadows(&c.sub),
+        _ => false,
+    }
+}
+
+fn reorder(hir: Hir) -> Hir {
+    use regex_syntax::hir::{Capture, HirKind, Repetition};
+    if !shadows(&hir) {
+        return hir;
+    }
+    match hir.into_kind() {
+        HirKind::Alternation(alts) => {
+            let mut alts: Vec<Hir> = alts.into_iter().map(reorder).collect();
+            for i in 1..alts.len() {
+                let words: Vec<Option<&[u8]>> = alts[..=i].iter().map(word).collect();
+                if let Some(j) = ahead_of(&words, i) {
+                    let moved = alts.remove(i);
+                    alts.insert(j, moved);
+                }
+            }
+            Hir::alternation(alts)
+        }
+        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(reorder).collect()),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(reorder(*r.sub)),
+            ..r
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(reorder(*c.sub)),
+            ..c
+        }),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Class(c) => Hir::class(c),
+        HirKind::Look(l) => Hir::look(l),
+    }
+}
+
 /// An invalid pattern's error as the regex crate words it.
 fn build_error(e: &meta::BuildError) -> String {
     if let Some(limit) = e.size_limit() {
@@ -164,9 +234,11 @@ fn analyse(hir: &Hir) -> Analysis {
     }
 }
 
-fn leftmost_first(lits: &[&[u8]]) -> AhoCorasick {
+/// The automaton of a pattern that is only words: at the leftmost start, the longest word, as
+/// [`prefer_longer`] orders the regex's alternatives.
+fn leftmost_longest(lits: &[&[u8]]) -> AhoCorasick {
     AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
         .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .prefilter(false)
         .build(lits)
@@ -192,12 +264,14 @@ impl Pattern {
         // error in the pack.
         let re = meta::Builder::new()
             .configure(full_config())
-            .build_from_hir(&hir)
+            .build_from_hir(&prefer_longer(hir.clone()))
             .map_err(|e| build_error(&e))?;
         let inner = Pattern::with(source);
         let analysis = analyse(&hir);
         if let Some(lits) = analysis.exact.get() {
-            let _ = inner.matcher.set(Compiled::Literals(leftmost_first(&lits)));
+            let _ = inner
+                .matcher
+                .set(Compiled::Literals(leftmost_longest(&lits)));
         }
         let _ = inner.full.set(re);
         let _ = inner.analysis.set(analysis);
@@ -252,10 +326,11 @@ impl Pattern {
     }
 
     fn build(&self, config: meta::Config) -> meta::Regex {
+        let hir = parse(&self.0.source)
+            .unwrap_or_else(|e| panic!("pattern {:?} does not parse: {e}", self.0.source));
         meta::Builder::new()
             .configure(config)
-            .syntax(syntax::Config::new().utf8(true))
-            .build(&self.0.source)
+            .build_from_hir(&prefer_longer(hir))
             .unwrap_or_else(|e| {
                 // Built-in patterns are all compiled by `cargo test`: this is a broken build.
                 panic!(
@@ -276,7 +351,7 @@ impl Pattern {
         }
         let quick = self.0.matcher.get_or_init(|| {
             if let Some(lits) = self.analysis().exact.get() {
-                return Compiled::Literals(leftmost_first(&lits));
+                return Compiled::Literals(leftmost_longest(&lits));
             }
             Compiled::Regex(self.build(quick_config()))
         });
@@ -419,10 +494,10 @@ mod tests {
                         .nfa_size_limit(Some(10 * (1 << 20)))
                         .hybrid_cache_capacity(2 * (1 << 20)),
                 )
-                .build(p.as_str())
+                .build_from_hir(&prefer_longer(parse(p.as_str()).unwrap()))
                 .unwrap();
             let clauses = p.literals();
-            let exact = p.exact_literals().map(|l| leftmost_first(&l));
+            let exact = p.exact_literals().map(|l| leftmost_longest(&l));
             let mut caches = Caches::default();
             for text in &phrases {
                 let want: Vec<Range<usize>> =
@@ -453,5 +528,115 @@ mod tests {
             matched > 1000 && literal > 1000,
             "{matched} matches, {literal} literal checks"
         );
+    }
+}
+
+#[cfg(test)]
+mod alternation_order {
+    use super::*;
+    use crate::engine::rules::Kind;
+    use regex_syntax::hir::HirKind;
+
+    /// Alternations of plain words at the end of `hir` (where nothing after them can make the
+    /// match go on) in which an earlier word is a prefix of a later one: leftmost-first takes the
+    /// earlier, so the match stops short of the later word.
+    fn shadowed(hir: &Hir, out: &mut Vec<(String, String)>) {
+        match hir.kind() {
+            HirKind::Alternation(alts) => {
+                let words: Vec<Option<&[u8]>> = alts
+                    .iter()
+                    .map(|a| match a.kind() {
+                        HirKind::Literal(l) => Some(&l.0[..]),
+                        _ => None,
+                    })
+                    .collect();
+                for (i, a) in words.iter().enumerate() {
+                    for b in &words[i + 1..] {
+                        if let (Some(a), Some(b)) = (a, b)
+                            && b.len() > a.len()
+                            && b.starts_with(a)
+                        {
+                            out.push((
+                                String::from_utf8_lossy(a).into_owned(),
+                                String::from_utf8_lossy(b).into_owned(),
+                            ));
+                        }
+                    }
+                }
+                alts.iter().for_each(|a| shadowed(a, out));
+            }
+            HirKind::Concat(parts) => {
+                if let Some(last) = parts.last() {
+                    shadowed(last, out);
+                }
+            }
+            HirKind::Capture(c) => shadowed(&c.sub, out),
+            _ => {}
+        }
+    }
+
+    /// Folding Traditional and Cantonese into Simplified can turn a well-ordered alternation into a
+    /// shadowed one (冇关|没关系 is 没关|没关系 once folded): 跟皮夾本身沒關係 was reported as 沒關.
+    /// Before [`prefer_longer`], 128 built-in patterns had a word shadowed so; as compiled, none.
+    #[test]
+    fn no_builtin_word_is_shadowed_by_its_own_prefix() {
+        let mut bad = Vec::new();
+        for name in crate::engine::builtin::names() {
+            let pack = crate::engine::builtin::load(name).unwrap().unwrap();
+            for rule in &pack.rules {
+                let mut patterns: Vec<&Pattern> = rule.except.iter().chain(&rule.unless).collect();
+                match &rule.kind {
+                    Kind::Forbid(f) => patterns.extend(&f.matcher.patterns),
+                    Kind::RequireWith(r) => {
+                        patterns.extend(&r.when.patterns);
+                        patterns.extend(&r.require.patterns);
+                    }
+                    Kind::Require(r) => patterns.extend(&r.any.patterns),
+                    _ => {}
+                }
+                for p in patterns {
+                    let mut out = Vec::new();
+                    shadowed(&prefer_longer(parse(p.as_str()).unwrap()), &mut out);
+                    for (a, b) in out {
+                        bad.push(format!("{}: {a} before {b} in {}", rule.id, p.as_str()));
+                    }
+                }
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "{} shadowed:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
+    }
+}
+
+#[cfg(test)]
+mod prefer_longer_tests {
+    use super::*;
+
+    fn matches(source: &str, text: &str) -> Vec<String> {
+        let p = Pattern::compile(source).unwrap();
+        let mut got = Vec::new();
+        p.find_iter(&mut Caches::default(), text, false, |r| {
+            got.push(text[r].to_string())
+        });
+        got
+    }
+
+    #[test]
+    fn a_word_is_matched_whole_whatever_order_the_list_gives() {
+        assert_eq!(
+            matches("不会给您(退|换|退款)", "不会给您退款的"),
+            ["不会给您退款"]
+        );
+        assert_eq!(matches("(到|到货|到达)", "明天到货"), ["到货"]);
+        // Only words: the literal automaton.
+        assert_eq!(matches("稳赚|稳赚不赔", "稳赚不赔哦"), ["稳赚不赔"]);
+        // A shorter word still matches where the longer one does not.
+        assert_eq!(matches("不会给您(退|退款)", "不会给您退钱"), ["不会给您退"]);
+        // Elsewhere in the pattern the order only decides how far a match reaches.
+        assert_eq!(matches("(我|我们)[^,]{0,2}查", "我们去查"), ["我们去查"]);
     }
 }

@@ -857,11 +857,7 @@ impl LibraryRun {
             }
             _ => (None, None),
         };
-        let (end_line, end_column) = self
-            .ends
-            .get(&id)
-            .copied()
-            .unwrap_or((s.line, end_column));
+        let (end_line, end_column) = self.ends.get(&id).copied().unwrap_or((s.line, end_column));
         let (source, span) = match (&f.source, f.offsets.get(index)) {
             (Some(src), Some(&(a, b))) => (src.clone(), a as usize..b as usize),
             _ => (self.placeholder(file as u32), 0..0),
