@@ -3,12 +3,13 @@
 //! it. Cloning shares all of it.
 //!
 //! A pattern that is only an alternation of literals (`不能|无法|不支持`, `(用|少|错)不了`) is matched
-//! by a leftmost-first Aho-Corasick automaton over them, which finds exactly the regex's matches and
-//! builds in a fraction of the time; any other pattern is a regex-automata meta regex, configured as
-//! the regex crate configures it. A regex is first compiled without its lazy DFA (half the work: no
-//! reverse automaton), which is quick to build and fast enough on a few phrases; after [`UPGRADE`]
-//! searches it is compiled again in full, so a large file gets the DFA's speed and a short one never
-//! pays for it. The built-in packs' literals are worked out at build time
+//! by a leftmost-longest Aho-Corasick automaton over them, which finds exactly the regex's matches
+//! (see [`prefer_longer`]) and builds in a fraction of the time; any other pattern is a regex-automata
+//! meta regex, configured as the regex crate configures it. A regex is first compiled without its
+//! lazy DFA (half the work: no reverse automaton), which is quick to build and fast enough on a few
+//! phrases; after [`UPGRADE`] searches (a search counting once per kilobyte of text) it is compiled
+//! again in full, so a large file or a long text gets the DFA's speed and a short one never pays for
+//! it. The built-in packs' literals are worked out at build time
 //! (`build.rs`), so a run parses none of their patterns up front, and a pattern a run never needs is
 //! never compiled. Regex searches take a cache from the caller, one per thread, so worker threads
 //! never contend for the regex's own pool.
@@ -342,7 +343,7 @@ impl Pattern {
     }
 
     /// What to search with: the literal automaton, or a regex and the index of its cache.
-    fn engine(&self) -> Engine<'_> {
+    fn engine(&self, len: usize) -> Engine<'_> {
         if let Some(full) = self.0.full.get() {
             if let Some(Compiled::Literals(ac)) = self.0.matcher.get() {
                 return Engine::Literals(ac);
@@ -358,7 +359,13 @@ impl Pattern {
         match quick {
             Compiled::Literals(ac) => Engine::Literals(ac),
             Compiled::Regex(re) => {
-                if self.0.uses.fetch_add(1, Ordering::Relaxed) < UPGRADE {
+                // A search counts once per kilobyte searched: the quick regex's PikeVM costs per
+                // byte what the DFA costs per phrase, and one long text (a 50 MB line) would
+                // otherwise be searched by it alone.
+                let weight =
+                    u32::try_from(1 + len / 1024).map_or(UPGRADE + 1, |w| w.min(UPGRADE + 1));
+                let before = self.0.uses.fetch_add(weight, Ordering::Relaxed);
+                if before.saturating_add(weight) <= UPGRADE {
                     Engine::Regex(re, 0)
                 } else {
                     Engine::Regex(self.0.full.get_or_init(|| self.build(full_config())), 1)
@@ -369,7 +376,7 @@ impl Pattern {
 
     /// Whether the pattern matches anywhere in `text`. `caches` are this thread's for the pattern.
     pub fn is_match(&self, caches: &mut Caches, text: &str) -> bool {
-        match self.engine() {
+        match self.engine(text.len()) {
             Engine::Literals(ac) => ac.is_match(text),
             Engine::Regex(re, i) => re.is_match_with(cache(caches, re, i), &Input::new(text)),
         }
@@ -384,7 +391,7 @@ impl Pattern {
         empty: bool,
         mut f: impl FnMut(Range<usize>),
     ) {
-        match self.engine() {
+        match self.engine(text.len()) {
             // Literals are never empty.
             Engine::Literals(ac) => ac.find_iter(text).for_each(|m| f(m.range())),
             Engine::Regex(re, i) => {
@@ -623,6 +630,23 @@ mod prefer_longer_tests {
             got.push(text[r].to_string())
         });
         got
+    }
+
+    #[test]
+    fn a_long_text_is_searched_with_the_full_regex_at_once() {
+        let short = Pattern::builtin("不[^,]{0,3}行");
+        let long = Pattern::builtin("不[^,]{0,3}行");
+        let mut caches = Caches::default();
+        assert!(short.is_match(&mut caches, "这样不太行"));
+        assert!(
+            short.0.full.get().is_none(),
+            "a phrase is searched by the quick regex"
+        );
+        let text = format!("{}不太行", "好".repeat(40_000));
+        let mut caches = Caches::default();
+        assert!(long.is_match(&mut caches, &text));
+        assert!(long.0.full.get().is_some(), "120 KB counts as 118 searches");
+        assert!(caches[0].is_none() && caches[1].is_some());
     }
 
     #[test]

@@ -607,8 +607,10 @@ impl LibraryRun {
                     &mut found,
                 );
             }
-            // The excerpt of the phrase's lines, shared by its statements.
+            // The excerpt of the phrase's lines, and the phrase's own copy where the excerpt does not
+            // hold it: shared by its statements (a runaway line states thousands of facts).
             let mut lines: Option<(Arc<SourceFile>, Range<usize>)> = None;
+            let mut own: Option<Arc<str>> = None;
             for h in &s.sketch.facts {
                 let occ = self.index.state(lib, h.fact, &h.value);
                 debug_assert_eq!(occ as usize, self.statements.len());
@@ -640,7 +642,8 @@ impl LibraryRun {
                             (excerpt, inner, Ok(whole))
                         } else {
                             let (excerpt, inner) = document.source.excerpt(span);
-                            (Arc::new(excerpt), inner, Err(Arc::from(phrase.text)))
+                            let text = own.get_or_insert_with(|| Arc::from(phrase.text)).clone();
+                            (Arc::new(excerpt), inner, Err(text))
                         }
                     };
                     Statement {
