@@ -146,15 +146,6 @@ fn parse(source: &str) -> Result<Hir, String> {
         .map_err(|e| e.to_string())
 }
 
-/// `hir` with every word of an alternation tried before the words that are its prefixes
-/// (`退|退款` as `退款|退`). Leftmost-first takes the first alternative that matches, so a shorter
-/// word ahead of its own extension cut matches short: folding Traditional and Cantonese makes such
-/// orders (`冇关|没关系` is `没关|没关系` once folded), and a list of words is written in any order.
-/// Whether and where a match starts does not change, only how far it reaches.
-fn prefer_longer(hir: Hir) -> Hir {
-    if shadows(&hir) { reorder(hir) } else { hir }
-}
-
 /// The word of an alternative that is only a word.
 fn word(h: &Hir) -> Option<&[u8]> {
     match h.kind() {
@@ -184,14 +175,20 @@ fn shadows(hir: &Hir) -> bool {
     }
 }
 
-fn reorder(hir: Hir) -> Hir {
+/// `hir` with every word of an alternation tried before the words that are its prefixes
+/// (`退|退款` as `退款|退`). Leftmost-first takes the first alternative that matches, so a shorter
+/// word ahead of its own extension cut matches short: folding Traditional and Cantonese makes such
+/// orders (`冇关|没关系` is `没关|没关系` once folded), and a list of words is written in any order.
+/// Whether and where a match starts does not change, only how far it reaches.
+fn prefer_longer(hir: Hir) -> Hir {
     use regex_syntax::hir::{Capture, HirKind, Repetition};
+    // Most patterns list no word after its prefix: they are kept as parsed, not rebuilt.
     if !shadows(&hir) {
         return hir;
     }
     match hir.into_kind() {
         HirKind::Alternation(alts) => {
-            let mut alts: Vec<Hir> = alts.into_iter().map(reorder).collect();
+            let mut alts: Vec<Hir> = alts.into_iter().map(prefer_longer).collect();
             for i in 1..alts.len() {
                 let words: Vec<Option<&[u8]>> = alts[..=i].iter().map(word).collect();
                 if let Some(j) = ahead_of(&words, i) {
@@ -201,13 +198,13 @@ fn reorder(hir: Hir) -> Hir {
             }
             Hir::alternation(alts)
         }
-        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(reorder).collect()),
+        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(prefer_longer).collect()),
         HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(reorder(*r.sub)),
+            sub: Box::new(prefer_longer(*r.sub)),
             ..r
         }),
         HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(reorder(*c.sub)),
+            sub: Box::new(prefer_longer(*c.sub)),
             ..c
         }),
         HirKind::Empty => Hir::empty(),
@@ -542,52 +539,14 @@ mod tests {
 mod alternation_order {
     use super::*;
     use crate::engine::rules::Kind;
-    use regex_syntax::hir::HirKind;
-
-    /// Alternations of plain words at the end of `hir` (where nothing after them can make the
-    /// match go on) in which an earlier word is a prefix of a later one: leftmost-first takes the
-    /// earlier, so the match stops short of the later word.
-    fn shadowed(hir: &Hir, out: &mut Vec<(String, String)>) {
-        match hir.kind() {
-            HirKind::Alternation(alts) => {
-                let words: Vec<Option<&[u8]>> = alts
-                    .iter()
-                    .map(|a| match a.kind() {
-                        HirKind::Literal(l) => Some(&l.0[..]),
-                        _ => None,
-                    })
-                    .collect();
-                for (i, a) in words.iter().enumerate() {
-                    for b in &words[i + 1..] {
-                        if let (Some(a), Some(b)) = (a, b)
-                            && b.len() > a.len()
-                            && b.starts_with(a)
-                        {
-                            out.push((
-                                String::from_utf8_lossy(a).into_owned(),
-                                String::from_utf8_lossy(b).into_owned(),
-                            ));
-                        }
-                    }
-                }
-                alts.iter().for_each(|a| shadowed(a, out));
-            }
-            HirKind::Concat(parts) => {
-                if let Some(last) = parts.last() {
-                    shadowed(last, out);
-                }
-            }
-            HirKind::Capture(c) => shadowed(&c.sub, out),
-            _ => {}
-        }
-    }
 
     /// Folding Traditional and Cantonese into Simplified can turn a well-ordered alternation into a
     /// shadowed one (冇关|没关系 is 没关|没关系 once folded): 跟皮夾本身沒關係 was reported as 沒關.
-    /// Before [`prefer_longer`], 128 built-in patterns had a word shadowed so; as compiled, none.
+    /// Before [`prefer_longer`], 128 built-in patterns had a word shadowed so at their end; as
+    /// compiled, no alternation of any built-in pattern lists a word after its own prefix.
     #[test]
     fn no_builtin_word_is_shadowed_by_its_own_prefix() {
-        let mut bad = Vec::new();
+        let (mut seen, mut bad) = (0, Vec::new());
         for name in crate::engine::builtin::names() {
             let pack = crate::engine::builtin::load(name).unwrap().unwrap();
             for rule in &pack.rules {
@@ -602,17 +561,18 @@ mod alternation_order {
                     _ => {}
                 }
                 for p in patterns {
-                    let mut out = Vec::new();
-                    shadowed(&prefer_longer(parse(p.as_str()).unwrap()), &mut out);
-                    for (a, b) in out {
-                        bad.push(format!("{}: {a} before {b} in {}", rule.id, p.as_str()));
+                    let hir = parse(p.as_str()).unwrap();
+                    seen += usize::from(shadows(&hir));
+                    if shadows(&prefer_longer(hir)) {
+                        bad.push(format!("{}: {}", rule.id, p.as_str()));
                     }
                 }
             }
         }
+        assert!(seen > 100, "only {seen} patterns shadow a word as written");
         assert!(
             bad.is_empty(),
-            "{} shadowed:\n{}",
+            "{} still shadowed:\n{}",
             bad.len(),
             bad.join("\n")
         );
