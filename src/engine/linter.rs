@@ -195,6 +195,13 @@ const LOOKUPS_BEFORE_AUTOMATON: u32 = 4096;
 /// Up to this many literals, a gate's automaton is left to the aho-corasick crate's own choices.
 const FEW_LITERALS: usize = 64;
 
+/// A normalised text longer than this (in bytes) has its sentence-scoped rules gated sentence by
+/// sentence. The findings are the same either way (a pattern matches in a sentence only if its
+/// literals are in that sentence); for a short phrase one gate pass is cheaper, for a long one
+/// (a whole document pasted into one cell) it spares searching each of thousands of sentences
+/// for every pattern whose literals occur anywhere in the text.
+const LONG_TEXT: usize = 4096;
+
 /// The gate's literals for the slots of one view: found by table lookups for the first phrases, then
 /// by an automaton. Both find every occurrence of every literal, so the marks are the same.
 struct ViewGate {
@@ -646,6 +653,7 @@ impl Engine {
             text: norm,
             skeleton,
             marks,
+            sentence_marks,
             clauses_met,
             counts,
             caches,
@@ -679,11 +687,16 @@ impl Engine {
         let mut search = Search {
             slots: &self.slots,
             marks: &*marks,
-            caches,
+            caches: &mut *caches,
         };
         // Sentence scopes of each view, split the first time a sentence-scoped rule needs them.
         let [text_sentences, skeleton_sentences] = sentences;
         let (mut have_text_sentences, mut have_skeleton_sentences) = (false, false);
+        // In a long text the gate's marks say little about any one sentence: sentence-scoped rules
+        // are then run sentence by sentence with marks of that sentence alone (below), so that a
+        // sentence is searched only for the patterns whose literals it holds.
+        let long = norm.len() > s.long_text.unwrap_or(LONG_TEXT);
+        let mut by_sentence: [Vec<usize>; 2] = Default::default();
         found.clear();
         for (local, &e) in active.iter().enumerate() {
             let (rule, plan) = (&self.rules[e], &self.plans[e]);
@@ -700,6 +713,10 @@ impl Engine {
                 (View::Text, _) => (norm, &mut *text_sentences, &mut have_text_sentences),
             };
             if !plan.fires(search.marks, view) {
+                continue;
+            }
+            if long && rule.scope == Scope::Sentence {
+                by_sentence[(rule.view == View::Skeleton) as usize].push(local);
                 continue;
             }
             let whole_range = 0..view.len();
@@ -728,6 +745,55 @@ impl Engine {
                     range: h.range.start + scope.start..h.range.end + scope.start,
                     value: h.value,
                 }));
+            }
+        }
+        for (v, locals) in by_sentence.iter().enumerate() {
+            if locals.is_empty() {
+                continue;
+            }
+            let (view, view_gate, view_sentences, have) = match (v, skeleton, &gate.skeleton) {
+                (1, Some(sk), Some(g)) => (
+                    sk.as_str(),
+                    g,
+                    &mut *skeleton_sentences,
+                    have_skeleton_sentences,
+                ),
+                (1, ..) => unreachable!("skeleton rules are deferred only with a skeleton"),
+                _ => (norm, &gate.text, &mut *text_sentences, have_text_sentences),
+            };
+            if !have {
+                sentences_into(view, view_sentences);
+            }
+            for scope in view_sentences.iter() {
+                let scope_text = &view[scope.clone()];
+                sentence_marks.copy_from_slice(&gate.always);
+                clauses_met.fill(0);
+                counts.fill(0);
+                view_gate.run(gate, scope_text, clauses_met, counts, sentence_marks);
+                let mut search = Search {
+                    slots: &self.slots,
+                    marks: &*sentence_marks,
+                    caches: &mut *caches,
+                };
+                for &local in locals {
+                    let (rule, plan) = (&self.rules[active[local]], &self.plans[active[local]]);
+                    // The whole view for the length limit: as for the phrase, a superset.
+                    if !plan.fires(search.marks, view) {
+                        continue;
+                    }
+                    hits.clear();
+                    let bufs = Bufs {
+                        hits: &mut *hits,
+                        ranges: &mut *ranges,
+                        whens: &mut *whens,
+                    };
+                    run_rule(rule, plan, &mut search, scope_text, bufs);
+                    found.extend(hits.drain(..).map(|h| Found {
+                        rule: local,
+                        range: h.range.start + scope.start..h.range.end + scope.start,
+                        value: h.value,
+                    }));
+                }
             }
         }
         if found.is_empty() {
@@ -950,6 +1016,10 @@ struct Scratch {
     /// The phrase's skeleton, when a skeleton rule applies to it.
     skeleton: Option<Skeleton>,
     marks: Vec<u64>,
+    /// Overrides [`LONG_TEXT`] (tests compare both ways of gating).
+    long_text: Option<usize>,
+    /// The marks of one sentence of a long text.
+    sentence_marks: Vec<u64>,
     /// Per clause, whether the gate met it in this phrase.
     clauses_met: Vec<u64>,
     /// Per slot, how many of its clauses the gate met.
@@ -973,6 +1043,9 @@ impl Scratch {
                 .resize_with(engine.slots.len(), Default::default);
             self.marks.clear();
             self.marks.resize(engine.slots.len().div_ceil(64), 0);
+            self.sentence_marks.clear();
+            self.sentence_marks
+                .resize(engine.slots.len().div_ceil(64), 0);
             self.counts.clear();
             self.counts.resize(engine.slots.len(), 0);
         }
@@ -1000,6 +1073,61 @@ fn with_scratch<R>(engine: &Engine, f: impl FnOnce(&mut Scratch) -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long text's sentence-scoped rules, gated sentence by sentence, find exactly what they
+    /// find gated once over the whole text: every built-in pack on the corpora run together as one
+    /// text, in both scripts.
+    #[test]
+    fn long_texts_gated_by_sentence_find_the_same() {
+        let mut rules = Vec::new();
+        for name in crate::engine::builtin::names() {
+            rules.extend(crate::engine::builtin::load(name).unwrap().unwrap().rules);
+        }
+        let sentence_rules: Vec<usize> = (0..rules.len())
+            .filter(|&i| rules[i].scope == Scope::Sentence)
+            .collect();
+        assert!(!sentence_rules.is_empty());
+        let linter = Linter::new(rules);
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+        let mut text = String::new();
+        for file in ["etiquette.tsv", "compliance.tsv", "cosmetics.tsv"] {
+            let corpus = std::fs::read_to_string(format!("{dir}/{file}")).unwrap();
+            for line in corpus.lines().filter(|l| !l.starts_with('#')) {
+                if let Some(phrase) = line.splitn(3, '\t').nth(2) {
+                    text.push_str(phrase);
+                    text.push(if text.len().is_multiple_of(3) {
+                        '\n'
+                    } else {
+                        '。'
+                    });
+                }
+            }
+        }
+        assert!(text.len() > 20 * LONG_TEXT);
+        let gate = linter.engine.gate(&linter.at);
+        let run = |long_text| {
+            let mut out = Vec::new();
+            with_scratch(&linter.engine, |s| {
+                s.long_text = Some(long_text);
+                linter
+                    .engine
+                    .check(s, &gate, &text, Scene::Common, &linter.at, &mut out);
+                s.long_text = None;
+            });
+            out.sort_by_key(|f| (f.chars.start, f.rule));
+            out.into_iter()
+                .map(|f| (f.rule, f.chars))
+                .collect::<Vec<_>>()
+        };
+        let by_sentence = run(LONG_TEXT);
+        let whole = run(usize::MAX);
+        let of_sentence_rules = whole
+            .iter()
+            .filter(|(r, _)| sentence_rules.contains(r))
+            .count();
+        assert!(of_sentence_rules > 50, "{of_sentence_rules}");
+        assert_eq!(by_sentence, whole);
+    }
 
     /// Literal ids found in `text` by table lookups and by the automaton, each sorted.
     fn both_ways(gate: &ViewGate, text: &str) -> (Vec<usize>, Vec<usize>) {
