@@ -415,6 +415,57 @@ fn a_long_line_with_many_findings_stays_small_in_every_format() {
 }
 
 #[test]
+fn a_text_far_longer_than_any_reply_is_checked_window_by_window() {
+    // A 400 KB line (a document pasted into one cell): checked in windows that end at sentence
+    // ends, so no problem is lost or reported twice at a cut, columns count from the line's start,
+    // and the length limit still counts the whole line, once.
+    let clean = "您好，欢迎光临小店，有什么可以帮您的吗？";
+    let bad = "这个我们也不知道。";
+    let mut line = String::new();
+    let mut expected = Vec::new();
+    for i in 0..8000 {
+        if i % 7 == 3 {
+            let column = line.chars().count() + 1 + bad.find("不知道").unwrap() / 3;
+            expected.push(column);
+            line.push_str(bad);
+        } else {
+            line.push_str(clean);
+        }
+    }
+    let chars = line.chars().count();
+    assert!(line.len() > 300_000);
+    let out = huashu()
+        .args(["check", "--no-config", "--format", "json", "-"])
+        .write_stdin(format!("{line}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = doc["diagnostics"].as_array().unwrap();
+    let of = |rule: &str| -> Vec<&serde_json::Value> {
+        diagnostics.iter().filter(|d| d["rule"] == rule).collect()
+    };
+    let dont_know: Vec<u64> = of("etiquette/dont-know")
+        .iter()
+        .map(|d| d["column"].as_u64().unwrap())
+        .collect();
+    let expected: Vec<u64> = expected.iter().map(|&c| c as u64).collect();
+    assert_eq!(dont_know, expected);
+    let too_long = of("hygiene/too-long");
+    assert_eq!(too_long.len(), 1, "{too_long:?}");
+    assert_eq!(too_long[0]["column"], 431);
+    assert_eq!(too_long[0]["end_column"], chars as u64 + 1);
+    let rules: std::collections::BTreeSet<&str> = diagnostics
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules.into_iter().collect::<Vec<_>>(),
+        ["etiquette/dont-know", "hygiene/too-long"]
+    );
+}
+
+#[test]
 fn version_lists_every_built_in_pack_with_its_version() {
     let out = huashu().arg("--version").assert().success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();

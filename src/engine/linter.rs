@@ -98,16 +98,146 @@ impl Linter {
         self.check_text(phrase.text, phrase.scene)
     }
 
-    /// Findings for a text used in a scene, sorted by position then rule order.
+    /// Findings for a text used in a scene, sorted by position then rule order. A text longer than
+    /// [`WINDOWED_FROM`] is checked window by window ([`Linter::check_windows`]).
     pub fn check_text(&self, text: &str, scene: Scene) -> Vec<Finding> {
         let mut out = Vec::new();
         let gate = self.gate.get_or_init(|| self.engine.gate(&self.at));
-        with_scratch(&self.engine, |s| {
-            self.engine.check(s, gate, text, scene, &self.at, &mut out)
-        });
+        if text.len() > WINDOWED_FROM {
+            self.check_windows(gate, text, scene, &mut out);
+        } else {
+            with_scratch(&self.engine, |s| {
+                self.engine.check(s, gate, text, scene, &self.at, &mut out)
+            });
+        }
         out.sort_by_key(|f| (f.chars.start, f.rule));
         out
     }
+
+    /// A text far longer than any reply (a document pasted into one cell, a file with no line
+    /// breaks) is checked in windows of about [`WINDOW`] bytes that end at a sentence end: the
+    /// gate then does for each window what it does for a phrase, and the normalised views are a
+    /// window's, not the text's (they cost several bytes per byte). Rules that judge a whole phrase
+    /// judge each window; a character limit (`limit` with `max_chars`) still counts the whole text.
+    fn check_windows(&self, gate: &Gate, text: &str, scene: Scene, out: &mut Vec<Finding>) {
+        let whole = |rule: &Rule| matches!(&rule.kind, Kind::Limit(k) if k.max_chars.is_some());
+        let (limits, windowed): (Vec<usize>, Vec<usize>) =
+            (0..self.rules.len()).partition(|&i| whole(&self.engine.rules[self.at[i]]));
+        let active: Vec<usize> = windowed.iter().map(|&i| self.at[i]).collect();
+        let mut chars = 0;
+        let mut part = Vec::new();
+        for window in windows(text) {
+            let window = &text[window];
+            part.clear();
+            with_scratch(&self.engine, |s| {
+                self.engine
+                    .check(s, gate, window, scene, &active, &mut part)
+            });
+            out.extend(part.drain(..).map(|f| Finding {
+                rule: windowed[f.rule],
+                chars: f.chars.start + chars..f.chars.end + chars,
+                suggestions: f.suggestions,
+            }));
+            chars += window.chars().count();
+        }
+        for i in limits {
+            let rule = &self.engine.rules[self.at[i]];
+            let Kind::Limit(k) = &rule.kind else {
+                continue;
+            };
+            if !rule.applies_to(scene) {
+                continue;
+            }
+            // Limits count characters and runs of punctuation, which the view keeps one for one.
+            let mut norm = String::new();
+            normalize_into(text, &mut norm);
+            let mut ranges = Vec::new();
+            k.hits(&norm, |r| ranges.push(r));
+            let (mut byte, mut char) = (0, 0);
+            let mut char_at = |b: usize| {
+                char += norm[byte..b].chars().count();
+                byte = b;
+                char
+            };
+            for r in ranges {
+                let start = char_at(r.start);
+                let end = char_at(r.end);
+                out.push(Finding {
+                    rule: i,
+                    chars: start..end,
+                    suggestions: rule.suggest.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Texts longer than this (in bytes) are checked in windows: no quick reply comes near it (the
+/// platforms cut one at a few hundred characters).
+pub const WINDOWED_FROM: usize = 64 << 10;
+/// The size a window aims at: about a long reply (340 characters of Chinese), so the gate works as it
+/// does on a phrase.
+const WINDOW: usize = 1 << 10;
+
+/// The windows of a long text: consecutive byte ranges of about [`WINDOW`] bytes, each ending after
+/// a sentence end (a run of 。！？!?；; or a line break) where the stretch has one, else after a
+/// comma, else at a character boundary.
+fn windows(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let mut end = start + WINDOW;
+        if end >= text.len() {
+            end = text.len();
+        } else {
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let stretch = &text[start..end];
+            let ends = |set: &[char]| {
+                stretch
+                    .char_indices()
+                    .rfind(|(_, c)| set.contains(c))
+                    .map(|(i, c)| start + i + c.len_utf8())
+            };
+            if let Some(cut) = ends(&['。', '！', '？', '!', '?', '；', ';', '\n', '\r', '…'])
+                .or_else(|| ends(&['，', ',', '、']))
+            {
+                end = cut;
+            }
+            // A run of marks stays in one window (three in a row are one finding).
+            let rest = &text[end..];
+            let run = rest
+                .char_indices()
+                .find(|(_, c)| {
+                    !matches!(
+                        c,
+                        '。' | '！'
+                            | '？'
+                            | '!'
+                            | '?'
+                            | '…'
+                            | '；'
+                            | ';'
+                            | '，'
+                            | ','
+                            | '、'
+                            | '\n'
+                            | '\r'
+                    )
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            end += run;
+            if end == start {
+                end = start + text[start..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        let window = start..end;
+        start = end;
+        Some(window)
+    })
 }
 
 /// The character ranges where one rule fires on a text (used to test a rule's examples).
@@ -1073,6 +1203,39 @@ fn with_scratch<R>(engine: &Engine, f: impl FnOnce(&mut Scratch) -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Windows cover a long text end to end, each cut after a sentence end when its stretch has
+    /// one (after a comma, or at a character boundary, when not), never inside a run of marks.
+    #[test]
+    fn windows_cut_long_texts_at_sentence_ends() {
+        let sentence = "您好，这款是纯棉的，洗涤时建议手洗！！！";
+        let commas = "一，二，三，四，五，六".repeat(200);
+        let nothing = "好".repeat(3000);
+        let mixed = format!("{}\r\n{}", sentence.repeat(300), "不行。。。".repeat(400));
+        for text in [sentence.repeat(400), commas, nothing, mixed] {
+            let cuts: Vec<Range<usize>> = windows(&text).collect();
+            assert_eq!(cuts.first().map(|w| w.start), Some(0));
+            assert_eq!(cuts.last().map(|w| w.end), Some(text.len()));
+            for pair in cuts.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start);
+            }
+            for w in &cuts {
+                let part = &text[w.clone()];
+                assert!(w.len() <= WINDOW + 64, "{}", w.len());
+                if w.end == text.len() {
+                    continue;
+                }
+                let last = part.chars().last().unwrap();
+                let next = text[w.end..].chars().next().unwrap();
+                if text.contains('！') || text.contains('。') {
+                    assert!(matches!(last, '！' | '。' | '\n'), "{part}");
+                } else if text.contains('，') {
+                    assert_eq!(last, '，');
+                }
+                assert!(!matches!(next, '！' | '。' | '，' | '\n'), "{part}|{next}");
+            }
+        }
+    }
 
     /// A long text's sentence-scoped rules, gated sentence by sentence, find exactly what they
     /// find gated once over the whole text: every built-in pack on the corpora run together as one

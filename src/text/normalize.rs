@@ -20,8 +20,10 @@ mod t2s;
 #[derive(Debug, Clone, Default)]
 pub struct Normalized {
     text: String,
-    /// `char_starts[i]` is the byte offset of character `i` in `text`; one extra entry holds `text.len()`.
-    char_starts: Vec<usize>,
+    /// `char_starts[i]` is the byte offset of character `i` in `text`; one extra entry holds
+    /// `text.len()`. Four bytes each, saturating (no phrase comes near 4 GiB; a long phrase's view
+    /// is otherwise mostly this table).
+    char_starts: Vec<u32>,
 }
 
 impl Normalized {
@@ -37,8 +39,8 @@ impl Normalized {
         normalize_into(original, &mut self.text);
         self.char_starts.clear();
         self.char_starts
-            .extend(self.text.char_indices().map(|(i, _)| i));
-        self.char_starts.push(self.text.len());
+            .extend(self.text.char_indices().map(|(i, _)| sat(i)));
+        self.char_starts.push(sat(self.text.len()));
         debug_assert_eq!(self.char_starts.len() - 1, original.chars().count());
     }
 
@@ -53,7 +55,7 @@ impl Normalized {
 
     /// The character index of a byte offset in the normalised text (which must be a char boundary).
     pub fn char_index(&self, byte: usize) -> usize {
-        match self.char_starts.binary_search(&byte) {
+        match self.char_starts.binary_search(&sat(byte)) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -61,13 +63,17 @@ impl Normalized {
 
     /// The byte offset in the normalised text of a character index.
     pub fn byte_offset(&self, char_index: usize) -> usize {
-        self.char_starts[char_index.min(self.char_starts.len() - 1)]
+        self.char_starts[char_index.min(self.char_starts.len() - 1)] as usize
     }
 
     /// Byte range in the view to character range.
     pub fn char_range(&self, bytes: std::ops::Range<usize>) -> std::ops::Range<usize> {
         self.char_index(bytes.start)..self.char_index(bytes.end)
     }
+}
+
+fn sat(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Traditional forms fast2s leaves alone (OpenCC's 羣, variant 峯, 眞 …), mapped here so the view is

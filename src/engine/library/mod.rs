@@ -339,7 +339,12 @@ impl Library {
         NORM.with(|cell| match cell.try_borrow_mut() {
             Ok(mut norm) => {
                 norm.set(text);
-                self.sketch_normalized(&norm, scene, code)
+                let sketch = self.sketch_normalized(&norm, scene, code);
+                // A runaway phrase's view is not kept for the phrases after it.
+                if text.len() > crate::engine::linter::WINDOWED_FROM {
+                    *norm = Default::default();
+                }
+                sketch
             }
             Err(_) => {
                 let norm = crate::text::normalize::Normalized::new(text);
