@@ -828,6 +828,12 @@ impl Engine {
         let long = norm.len() > s.long_text.unwrap_or(LONG_TEXT);
         let mut by_sentence: [Vec<usize>; 2] = Default::default();
         found.clear();
+        let mut bufs = Bufs {
+            hits,
+            ranges,
+            whens,
+            found,
+        };
         for (local, &e) in active.iter().enumerate() {
             let (rule, plan) = (&self.rules[e], &self.plans[e]);
             if !rule.applies_to(scene) {
@@ -862,19 +868,7 @@ impl Engine {
                 }
             };
             for scope in scopes {
-                let scope_text = &view[scope.clone()];
-                hits.clear();
-                let bufs = Bufs {
-                    hits: &mut *hits,
-                    ranges: &mut *ranges,
-                    whens: &mut *whens,
-                };
-                run_rule(rule, plan, &mut search, scope_text, bufs);
-                found.extend(hits.drain(..).map(|h| Found {
-                    rule: local,
-                    range: h.range.start + scope.start..h.range.end + scope.start,
-                    value: h.value,
-                }));
+                bufs.run(rule, plan, &mut search, view, scope, local);
             }
         }
         for (v, locals) in by_sentence.iter().enumerate() {
@@ -911,18 +905,7 @@ impl Engine {
                     if !plan.fires(search.marks, view) {
                         continue;
                     }
-                    hits.clear();
-                    let bufs = Bufs {
-                        hits: &mut *hits,
-                        ranges: &mut *ranges,
-                        whens: &mut *whens,
-                    };
-                    run_rule(rule, plan, &mut search, scope_text, bufs);
-                    found.extend(hits.drain(..).map(|h| Found {
-                        rule: local,
-                        range: h.range.start + scope.start..h.range.end + scope.start,
-                        value: h.value,
-                    }));
+                    bufs.run(rule, plan, &mut search, view, scope, local);
                 }
             }
         }
@@ -1066,11 +1049,35 @@ impl Search<'_> {
     }
 }
 
-/// A rule's buffers for one scope, from the scratch space: its hits, and two lists of ranges.
+/// A rule's buffers for one scope, from the scratch space: its hits, two lists of ranges, and
+/// what the phrase's rules found so far.
 struct Bufs<'a> {
     hits: &'a mut Vec<Hit>,
     ranges: &'a mut Vec<Range<usize>>,
     whens: &'a mut Vec<Range<usize>>,
+    found: &'a mut Vec<Found>,
+}
+
+impl Bufs<'_> {
+    /// Runs one rule (the `local`-th active one) over one scope of a view, and adds its hits,
+    /// placed in the view, to `found`.
+    fn run(
+        &mut self,
+        rule: &Rule,
+        plan: &Plan,
+        search: &mut Search,
+        view: &str,
+        scope: &Range<usize>,
+        local: usize,
+    ) {
+        self.hits.clear();
+        run_rule(rule, plan, search, &view[scope.clone()], self);
+        self.found.extend(self.hits.drain(..).map(|h| Found {
+            rule: local,
+            range: h.range.start + scope.start..h.range.end + scope.start,
+            value: h.value,
+        }));
+    }
 }
 
 fn inside_any(r: &Range<usize>, outer: &[Range<usize>]) -> bool {
@@ -1080,11 +1087,12 @@ fn inside_any(r: &Range<usize>, outer: &[Range<usize>]) -> bool {
 /// One rule over one scope. Per scope: the kind finds matches; `unless` silences the scope; `except`
 /// drops matches lying inside one of its matches; what still overlaps is one finding. `unless` and
 /// `except` are only searched when there is a match.
-fn run_rule(rule: &Rule, plan: &Plan, search: &mut Search, text: &str, bufs: Bufs) {
+fn run_rule(rule: &Rule, plan: &Plan, search: &mut Search, text: &str, bufs: &mut Bufs) {
     let Bufs {
         hits,
         ranges,
         whens,
+        ..
     } = bufs;
     let hit = |range| Hit { range, value: None };
     match (&rule.kind, &plan.kind) {
