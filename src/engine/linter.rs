@@ -140,6 +140,9 @@ impl Linter {
             }));
             chars += window.chars().count();
         }
+        // Limits count characters and runs of punctuation, which the view keeps one for one; the
+        // whole text's view is made once, and only when a limit applies.
+        let mut norm = String::new();
         for i in limits {
             let rule = &self.engine.rules[self.at[i]];
             let Kind::Limit(k) = &rule.kind else {
@@ -148,9 +151,9 @@ impl Linter {
             if !rule.applies_to(scene) {
                 continue;
             }
-            // Limits count characters and runs of punctuation, which the view keeps one for one.
-            let mut norm = String::new();
-            normalize_into(text, &mut norm);
+            if norm.is_empty() {
+                normalize_into(text, &mut norm);
+            }
             let mut ranges = Vec::new();
             k.hits(&norm, |r| ranges.push(r));
             let (mut byte, mut char) = (0, 0);
@@ -179,6 +182,11 @@ pub const WINDOWED_FROM: usize = 64 << 10;
 /// does on a phrase.
 const WINDOW: usize = 1 << 10;
 
+/// Where a window may end, in the original text (full- and half-width): after a sentence, or
+/// failing that after a clause.
+const SENTENCE_ENDS: &[char] = &['。', '！', '？', '!', '?', '；', ';', '\n', '\r', '…'];
+const CLAUSE_ENDS: &[char] = &['，', ',', '、'];
+
 /// The windows of a long text: consecutive byte ranges of about [`WINDOW`] bytes, each ending after
 /// a sentence end (a run of 。！？!?；; or a line break) where the stretch has one, else after a
 /// comma, else at a character boundary.
@@ -202,32 +210,14 @@ fn windows(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                     .rfind(|(_, c)| set.contains(c))
                     .map(|(i, c)| start + i + c.len_utf8())
             };
-            if let Some(cut) = ends(&['。', '！', '？', '!', '?', '；', ';', '\n', '\r', '…'])
-                .or_else(|| ends(&['，', ',', '、']))
-            {
+            if let Some(cut) = ends(SENTENCE_ENDS).or_else(|| ends(CLAUSE_ENDS)) {
                 end = cut;
             }
             // A run of marks stays in one window (three in a row are one finding).
             let rest = &text[end..];
             let run = rest
                 .char_indices()
-                .find(|(_, c)| {
-                    !matches!(
-                        c,
-                        '。' | '！'
-                            | '？'
-                            | '!'
-                            | '?'
-                            | '…'
-                            | '；'
-                            | ';'
-                            | '，'
-                            | ','
-                            | '、'
-                            | '\n'
-                            | '\r'
-                    )
-                })
+                .find(|(_, c)| !SENTENCE_ENDS.contains(c) && !CLAUSE_ENDS.contains(c))
                 .map_or(rest.len(), |(i, _)| i);
             end += run;
             if end == start {
