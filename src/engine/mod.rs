@@ -36,11 +36,7 @@ pub fn load_packs(extra: &[String]) -> Result<Vec<Pack>, Error> {
 /// Like `load_packs`, leaving out the default built-in packs named in `disabled` (from a config).
 pub fn load_packs_except(extra: &[String], disabled: &[String]) -> Result<Vec<Pack>, Error> {
     let mut packs = Vec::new();
-    let mut load = |name: &str, result: Result<Pack, Vec<LocatedError>>| -> Result<(), Error> {
-        let pack = result.map_err(|errors| Error::Pack {
-            path: name.to_string(),
-            errors,
-        })?;
+    let mut load = |name: &str, pack: Pack| -> Result<(), Error> {
         if packs.iter().any(|p: &Pack| p.name == pack.name) {
             return Err(Error::usage(
                 format!("规则包 {} 加载了两次（{name}）", pack.name),
@@ -57,27 +53,59 @@ pub fn load_packs_except(extra: &[String], disabled: &[String]) -> Result<Vec<Pa
         packs.push(pack);
         Ok(())
     };
-    for name in builtin::names() {
-        if builtin::is_default(name) && !disabled.iter().any(|d| d == name) {
-            load(name, builtin::load(name).expect("listed built-in exists"))?;
+    // What to load, in order: the default built-in packs, then the extra ones.
+    let mut specs: Vec<(&str, bool)> = builtin::names()
+        .into_iter()
+        .filter(|name| builtin::is_default(name) && !disabled.iter().any(|d| d == name))
+        .map(|name| (name, true))
+        .collect();
+    for spec in extra {
+        let default_on = builtin::text(spec).is_some()
+            && builtin::is_default(spec)
+            && !disabled.iter().any(|d| d == spec);
+        if !default_on {
+            specs.push((spec, false));
         }
     }
-    for spec in extra {
-        if let Some(result) = builtin::load(spec) {
-            if builtin::is_default(spec) && !disabled.iter().any(|d| d == spec) {
-                continue; // already on
-            }
-            load(spec, result)?;
-            continue;
-        }
-        let path = Path::new(spec);
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: spec.clone(),
-            source,
-        })?;
-        load(spec, Pack::parse(&crate::input::display_path(path), &text))?;
+    // Parsing is most of a small run's start-up, and packs are independent until their ids are
+    // compared: each is parsed on a thread of its own, then checked and kept in order, so the first
+    // error reported is the one a one-by-one load would report.
+    let parsed: Vec<Result<Pack, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = specs
+            .iter()
+            .map(|&(spec, builtin)| scope.spawn(move || parse_pack(spec, builtin)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    for ((spec, _), pack) in specs.iter().zip(parsed) {
+        load(spec, pack?)?;
     }
     Ok(packs)
+}
+
+/// One pack named on the command line or built in: a built-in's name (`builtin`: a default one,
+/// which must exist) or a pack file's path.
+fn parse_pack(spec: &str, builtin: bool) -> Result<Pack, Error> {
+    let pack_error = |errors| Error::Pack {
+        path: spec.to_string(),
+        errors,
+    };
+    if let Some(result) = builtin::load(spec) {
+        return result.map_err(pack_error);
+    }
+    assert!(!builtin, "listed built-in {spec} exists");
+    let path = Path::new(spec);
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: spec.to_string(),
+        source,
+    })?;
+    Pack::parse(&crate::input::display_path(path), &text).map_err(pack_error)
 }
 
 /// Former ids of `pack`'s rules that name a rule of a pack loaded before it, and former ids of those
