@@ -83,8 +83,20 @@ fn main() {
         let version = serde_saphyr::from_str::<Pack>(&text)
             .ok()
             .and_then(|p| p.version);
+        // The same document as JSON, which a run reads several times faster than YAML; a pack that
+        // is not YAML gets none, and its mistake is reported from the YAML when it loads.
+        let json = match serde_saphyr::from_str::<Node>(&text) {
+            Ok(node) => {
+                let file = format!("{name}.json");
+                let mut json = String::new();
+                node.write_json(&mut json);
+                fs::write(Path::new(&out_dir).join(&file), json).unwrap();
+                format!("Some(include_str!(concat!(env!(\"OUT_DIR\"), \"/{file}\")))")
+            }
+            Err(_) => "None".to_string(),
+        };
         out.push_str(&format!(
-            "    ({name:?}, include_str!({path:?}), {version:?}),\n"
+            "    ({name:?}, include_str!({path:?}), {version:?}, {json}),\n"
         ));
     }
     out.push_str("]\n");
@@ -158,4 +170,131 @@ fn main() {
     }
     out.push_str("]\n");
     fs::write(Path::new(&out_dir).join("builtin_literals.rs"), out).unwrap();
+}
+
+/// A YAML document as read, maps in the order written (the loader keeps word lists and maps in
+/// order), scalars typed as YAML types them.
+enum Node {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_none<E>(self) -> Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+                Node::deserialize(d)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+                Ok(Node::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+                Ok(Node::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+                Ok(Node::UInt(v))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+                Ok(Node::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+                Ok(Node::Str(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(n) = a.next_element()? {
+                    items.push(n);
+                }
+                Ok(Node::Seq(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(entry) = a.next_entry()? {
+                    items.push(entry);
+                }
+                Ok(Node::Map(items))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Node {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Node::Null => out.push_str("null"),
+            Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Node::Int(i) => out.push_str(&i.to_string()),
+            Node::UInt(u) => out.push_str(&u.to_string()),
+            Node::Float(f) => {
+                assert!(
+                    f.is_finite(),
+                    "a built-in pack holds a number JSON cannot: {f}"
+                );
+                out.push_str(&format!("{f:?}"));
+            }
+            Node::Str(s) => json_string(s, out),
+            Node::Seq(items) => {
+                out.push('[');
+                for (i, n) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    n.write_json(out);
+                }
+                out.push(']');
+            }
+            Node::Map(items) => {
+                out.push('{');
+                for (i, (k, v)) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    // JSON keys are strings; YAML reads a key the same way whatever it looks like.
+                    match k {
+                        Node::Str(s) => json_string(s, out),
+                        Node::Int(_) | Node::UInt(_) | Node::Float(_) | Node::Bool(_) => {
+                            let mut scalar = String::new();
+                            k.write_json(&mut scalar);
+                            json_string(&scalar, out);
+                        }
+                        _ => panic!("a built-in pack has a key that is not a scalar"),
+                    }
+                    out.push(':');
+                    v.write_json(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }

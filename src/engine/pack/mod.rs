@@ -195,13 +195,42 @@ impl Pack {
         Pack::load(name, text, true)
     }
 
+    /// A built-in pack read from `json`, the document `build.rs` converted `yaml` to: the same
+    /// pack as [`Pack::parse_builtin`] gives, without the source positions of its fields, which only
+    /// a mistake in the pack would show (`cargo test` and `huashu test-rules` read the YAML).
+    pub fn parse_builtin_json(
+        name: &str,
+        yaml: &str,
+        json: &str,
+    ) -> Result<Pack, Vec<LocatedError>> {
+        let src = Arc::new(SourceFile::new(name, yaml.to_string()));
+        let raw: RawPack = serde_json::from_str(json).map_err(|e| {
+            vec![LocatedError::new(
+                &src,
+                0..0,
+                format!("内置规则包的 JSON 形式读不出来：{e}"),
+                "规则包",
+            )]
+        })?;
+        Pack::compile(name, &src, raw, true)
+    }
+
     fn load(name: &str, text: &str, builtin: bool) -> Result<Pack, Vec<LocatedError>> {
         let src = Arc::new(SourceFile::new(name, text.to_string()));
         // The phrasebook limits: a large pack (thousands of rules) must load; alias bombs must not.
         let raw: RawPack = serde_saphyr::from_str_with_options(text, crate::input::yaml::options())
             .map_err(|e| vec![from_yaml_error(&src, &e, "规则包")])?;
+        Pack::compile(name, &src, raw, builtin)
+    }
+
+    fn compile(
+        name: &str,
+        src: &Arc<SourceFile>,
+        raw: RawPack,
+        builtin: bool,
+    ) -> Result<Pack, Vec<LocatedError>> {
         let mut ctx = Ctx {
-            src: &src,
+            src,
             errors: Vec::new(),
             lexicons: Vec::new(),
             builtin,

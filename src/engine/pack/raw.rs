@@ -218,7 +218,7 @@ impl<'de> Deserialize<'de> for OrderedMap {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedMap, A::Error> {
                 let mut out = Vec::new();
-                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                while let Some(Key(k)) = map.next_key::<Key>()? {
                     let v: OneOrMany = map.next_value()?;
                     out.push((k, v.0));
                 }
@@ -226,5 +226,54 @@ impl<'de> Deserialize<'de> for OrderedMap {
             }
         }
         d.deserialize_map(V)
+    }
+}
+
+/// A map key with its position where the format has one (YAML); a plain string where it has none
+/// (the JSON form of a built-in pack). `Spanned<String>` itself cannot read the first key of a map
+/// that is itself read without positions: serde-saphyr hands that key over as a bare string.
+struct Key(Spanned<String>);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde_saphyr::Location;
+        struct Plain;
+        impl<'de> Visitor<'de> for Plain {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+                Ok(Key(Spanned::new(
+                    v.to_string(),
+                    Location::UNKNOWN,
+                    Location::UNKNOWN,
+                )))
+            }
+            fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+                d.deserialize_any(self)
+            }
+            /// serde-saphyr's view of a spanned value: `{marker, value, referenced, defined}`.
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Key, A::Error> {
+                let (mut value, mut referenced, mut defined) = (None, None, None);
+                while let Some(field) = map.next_key::<String>()? {
+                    match field.as_str() {
+                        "value" => value = Some(map.next_value::<String>()?),
+                        "referenced" => referenced = Some(map.next_value::<Location>()?),
+                        "defined" => defined = Some(map.next_value::<Location>()?),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
+                Ok(Key(Spanned::new(
+                    value,
+                    referenced.unwrap_or(Location::UNKNOWN),
+                    defined.unwrap_or(Location::UNKNOWN),
+                )))
+            }
+        }
+        d.deserialize_newtype_struct("__yaml_spanned", Plain)
     }
 }
