@@ -32,6 +32,28 @@ struct Pack {
     lexicons: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     rules: Vec<Rule>,
+    /// The library pack's facts: their patterns are screened for literals like rules' patterns.
+    #[serde(default)]
+    facts: Vec<Fact>,
+}
+
+#[derive(Deserialize)]
+struct Fact {
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    except: Vec<String>,
+    #[serde(default)]
+    unless: Vec<String>,
+}
+
+/// A library rule's conversation stage: the word lists that show a phrase covers it.
+#[derive(Deserialize)]
+struct Stage {
+    #[serde(default)]
+    with: Option<Match>,
+    #[serde(default)]
+    any: Option<Match>,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +70,8 @@ struct Rule {
     require: Option<Match>,
     #[serde(default)]
     any: Option<Match>,
+    #[serde(default)]
+    stages: Vec<Stage>,
 }
 
 #[derive(Deserialize)]
@@ -125,29 +149,37 @@ fn main() {
                 (name.clone(), words)
             })
             .collect();
+        let mut lists: Vec<Vec<String>> = Vec::new();
         for rule in pack.rules {
-            let lists = [
+            lists.extend([
                 rule.patterns.unwrap_or_default(),
                 rule.except,
                 rule.unless,
                 rule.when.map(|m| m.patterns).unwrap_or_default(),
                 rule.require.map(|m| m.patterns).unwrap_or_default(),
                 rule.any.map(|m| m.patterns).unwrap_or_default(),
-            ];
-            for pattern in lists.into_iter().flatten() {
-                // An unknown lexicon is reported, with its line and column, when the pack loads.
-                let Ok(expanded) =
-                    lexicon::expand(&pattern, |name| lexicons.get(name).map(Vec::as_slice))
-                else {
-                    continue;
-                };
-                let source = normalize::simplify(&expanded);
-                let hir = regex_syntax::Parser::new()
-                    .parse(&source)
-                    .unwrap_or_else(|e| panic!("rules/{name}.yaml: pattern {pattern:?}:\n{e}"));
-                let required = literals::required_all(&hir);
-                prepared.insert(source, (required, literals::exact(&hir)));
+            ]);
+            for stage in rule.stages {
+                lists.extend(stage.with.map(|m| m.patterns));
+                lists.extend(stage.any.map(|m| m.patterns));
             }
+        }
+        for fact in pack.facts {
+            lists.extend([fact.patterns, fact.except, fact.unless]);
+        }
+        for pattern in lists.into_iter().flatten() {
+            // An unknown lexicon is reported, with its line and column, when the pack loads.
+            let Ok(expanded) =
+                lexicon::expand(&pattern, |name| lexicons.get(name).map(Vec::as_slice))
+            else {
+                continue;
+            };
+            let source = normalize::simplify(&expanded);
+            let hir = regex_syntax::Parser::new()
+                .parse(&source)
+                .unwrap_or_else(|e| panic!("rules/{name}.yaml: pattern {pattern:?}:\n{e}"));
+            let required = literals::required_all(&hir);
+            prepared.insert(source, (required, literals::exact(&hir)));
         }
     }
     let items = |lits: &[Vec<u8>]| -> String {

@@ -24,6 +24,7 @@ pub use facts::{Fact, Hit, Value, ValueType};
 pub use index::{Index, LibId, PhraseId};
 use lazy_regex::LazyRegex;
 
+use crate::engine::pattern::Pattern;
 use crate::text::normalize::normalize_str;
 use crate::text::scene::Scene;
 use regex::Regex;
@@ -47,6 +48,10 @@ pub const KINDS: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct Words {
     re: LazyRegex,
+    /// The words (normalised) and the patterns the regex joins: the screen reads their literals
+    /// one by one, prepared by `build.rs` for a built-in pack.
+    words: Vec<String>,
+    patterns: Vec<String>,
 }
 
 impl Words {
@@ -58,23 +63,27 @@ impl Words {
     /// `words` are literals (normalised here), `patterns` regexes (already Simplified); compiled
     /// now, so that a mistake in a user's pack is reported when it loads.
     pub fn new(words: &[String], patterns: &[String]) -> Result<Words, regex::Error> {
-        let re = Regex::new(Words::lazy(words, patterns).as_str())?;
+        let lazy = Words::lazy(words, patterns);
+        let re = Regex::new(lazy.as_str())?;
         Ok(Words {
             re: LazyRegex::compiled(re),
+            ..lazy
         })
     }
 
     /// [`Words::new`] compiled on first use: for a built-in pack, whose lists `cargo test` compiles.
     pub fn lazy(words: &[String], patterns: &[String]) -> Words {
-        let mut alternatives: Vec<String> = words
+        let words: Vec<String> = words
             .iter()
             .map(|w| normalize_str(w))
             .filter(|w| !w.is_empty())
-            .map(|w| regex::escape(&w))
             .collect();
+        let mut alternatives: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
         alternatives.extend(patterns.iter().map(|p| format!("(?:{p})")));
         Words {
             re: LazyRegex::lazy(&alternatives.join("|")),
+            words,
+            patterns: patterns.to_vec(),
         }
     }
 
@@ -253,20 +262,23 @@ impl Screen {
     fn new(library: &Library) -> Screen {
         let mut literals: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
         let mut always = Vec::new();
-        let mut target = |patterns: &mut dyn Iterator<Item = &str>| -> u32 {
+        // A target is known when each of its alternatives (a word, or a pattern with a set of
+        // literals one of which every match contains) is: then one of all those literals occurs in
+        // every phrase it matches. A built-in pattern's sets come from `build.rs`, not parsed here.
+        let mut target = |words: &[String], patterns: &mut dyn Iterator<Item = &str>| -> u32 {
             let id = always.len() as u32;
-            let mut sets = Vec::new();
+            let mut sets: Vec<Vec<Vec<u8>>> =
+                vec![words.iter().map(|w| w.as_bytes().to_vec()).collect()];
             let mut known = true;
             for p in patterns {
-                match regex_syntax::parse(p)
-                    .ok()
-                    .and_then(|hir| crate::engine::literals::required(&hir))
-                {
-                    Some(set) => sets.push(set),
+                let pattern = Pattern::builtin(p);
+                match pattern.literals().as_ref().and_then(|sets| sets.first()) {
+                    Some(set) => sets.push(set.iter().map(|l| l.to_vec()).collect()),
                     None => known = false,
                 }
             }
-            always.push(!known || sets.is_empty());
+            let none = sets.iter().all(Vec::is_empty);
+            always.push(!known || none);
             if known {
                 for l in sets.into_iter().flatten() {
                     let ids = literals.entry(l).or_default();
@@ -280,14 +292,15 @@ impl Screen {
         let facts = library
             .facts
             .iter()
-            .map(|f| target(&mut f.patterns.iter().map(|re| re.as_str())))
+            .map(|f| target(&[], &mut f.patterns.iter().map(|re| re.as_str())))
             .collect();
         let stages = library
             .stages
             .iter()
             .map(|st| {
                 let mut one = |w: &Option<Words>| {
-                    w.as_ref().map(|w| target(&mut std::iter::once(w.as_str())))
+                    w.as_ref()
+                        .map(|w| target(&w.words, &mut w.patterns.iter().map(String::as_str)))
                 };
                 (one(&st.with), one(&st.any))
             })
@@ -451,6 +464,8 @@ mod tests {
                         f.name,
                         re.as_str()
                     );
+                    // The screen reads its literals from `build.rs` instead of parsing it.
+                    assert!(Pattern::is_prepared(re.as_str()), "{}", re.as_str());
                 }
                 for re in f.except.iter().chain(&f.unless) {
                     Regex::new(re.as_str()).unwrap();
@@ -462,6 +477,9 @@ mod tests {
                 {
                     for w in stages.iter().flat_map(|s| s.with.iter().chain(&s.any)) {
                         Regex::new(w.as_str()).unwrap();
+                        for p in &w.patterns {
+                            assert!(Pattern::is_prepared(p), "{p}");
+                        }
                     }
                 }
             }
