@@ -104,20 +104,26 @@ fn main() {
     for (name, path) in &packs {
         let text = fs::read_to_string(path).unwrap();
         // A pack that does not deserialise is reported, with its line and column, when it loads.
-        let version = serde_saphyr::from_str::<Pack>(&text)
-            .ok()
-            .and_then(|p| p.version);
-        // The same document as JSON, which a run reads several times faster than YAML; a pack that
-        // is not YAML gets none, and its mistake is reported from the YAML when it loads.
-        let json = match serde_saphyr::from_str::<Node>(&text) {
-            Ok(node) => {
+        let pack = serde_saphyr::from_str::<Pack>(&text).ok();
+        let version = pack.as_ref().and_then(|p| p.version.clone());
+        // The same document as JSON, which a run reads several times faster than YAML, with every
+        // pattern as the loader makes it (lexicons expanded, Traditional simplified), so that a run
+        // does neither. A pack that is not YAML, or names an unknown lexicon, gets none: its mistake
+        // is reported from the YAML when it loads.
+        let mut node = serde_saphyr::from_str::<Node>(&text).ok();
+        let prepared = match (&pack, &mut node) {
+            (Some(pack), Some(node)) => node.prepare(&lexicons_of(pack)).then_some(node),
+            _ => None,
+        };
+        let json = match prepared {
+            Some(node) => {
                 let file = format!("{name}.json");
                 let mut json = String::new();
                 node.write_json(&mut json);
                 fs::write(Path::new(&out_dir).join(&file), json).unwrap();
                 format!("Some(include_str!(concat!(env!(\"OUT_DIR\"), \"/{file}\")))")
             }
-            Err(_) => "None".to_string(),
+            _ => "None".to_string(),
         };
         out.push_str(&format!(
             "    ({name:?}, include_str!({path:?}), {version:?}, {json}),\n"
@@ -136,19 +142,7 @@ fn main() {
         let Ok(pack) = serde_saphyr::from_str::<Pack>(&text) else {
             continue;
         };
-        // As the pack loader has them: normalised, empty words left out.
-        let lexicons: BTreeMap<String, Vec<String>> = pack
-            .lexicons
-            .iter()
-            .map(|(name, words)| {
-                let words = words
-                    .iter()
-                    .map(|w| normalize::normalize_str(w))
-                    .filter(|w| !w.is_empty())
-                    .collect();
-                (name.clone(), words)
-            })
-            .collect();
+        let lexicons = lexicons_of(&pack);
         let mut lists: Vec<Vec<String>> = Vec::new();
         for rule in pack.rules {
             lists.extend([
@@ -202,6 +196,30 @@ fn main() {
     }
     out.push_str("]\n");
     fs::write(Path::new(&out_dir).join("builtin_literals.rs"), out).unwrap();
+}
+
+/// A pack's lexicons as the pack loader has them: normalised, empty words left out.
+fn lexicons_of(pack: &Pack) -> BTreeMap<String, Vec<String>> {
+    pack.lexicons
+        .iter()
+        .map(|(name, words)| {
+            let words = words
+                .iter()
+                .map(|w| normalize::normalize_str(w))
+                .filter(|w| !w.is_empty())
+                .collect();
+            (name.clone(), words)
+        })
+        .collect()
+}
+
+/// Keys whose lists are regular expressions, wherever they stand in a pack.
+const PATTERN_LISTS: &[&str] = &["patterns", "except", "unless"];
+
+/// A pattern as the pack loader compiles it; `None` when it names an unknown lexicon.
+fn prepared_pattern(pattern: &str, lexicons: &BTreeMap<String, Vec<String>>) -> Option<String> {
+    let expanded = lexicon::expand(pattern, |name| lexicons.get(name).map(Vec::as_slice)).ok()?;
+    Some(normalize::simplify(&expanded))
 }
 
 /// A YAML document as read, maps in the order written (the loader keeps word lists and maps in
@@ -269,6 +287,23 @@ impl<'de> Deserialize<'de> for Node {
 }
 
 impl Node {
+    /// Every pattern list's patterns as the loader makes them; false when one cannot be.
+    fn prepare(&mut self, lexicons: &BTreeMap<String, Vec<String>>) -> bool {
+        match self {
+            Node::Seq(items) => items.iter_mut().all(|n| n.prepare(lexicons)),
+            Node::Map(items) => items.iter_mut().all(|(k, v)| match (k, v) {
+                (Node::Str(key), Node::Seq(list)) if PATTERN_LISTS.contains(&key.as_str()) => {
+                    list.iter_mut().all(|item| match item {
+                        Node::Str(p) => prepared_pattern(p, lexicons).map(|s| *p = s).is_some(),
+                        other => other.prepare(lexicons),
+                    })
+                }
+                (_, v) => v.prepare(lexicons),
+            }),
+            _ => true,
+        }
+    }
+
     fn write_json(&self, out: &mut String) {
         match self {
             Node::Null => out.push_str("null"),

@@ -429,7 +429,10 @@ fn words(ctx: &mut Ctx, m: &Spanned<RawMatch>) -> Option<Words> {
         .value
         .patterns
         .iter()
-        .map(|p| crate::text::normalize::simplify(&p.value))
+        .map(|p| match ctx.prepared {
+            true => p.value.clone(),
+            false => crate::text::normalize::simplify(&p.value),
+        })
         .collect();
     if ctx.builtin {
         return Some(Words::lazy(&words, &patterns));

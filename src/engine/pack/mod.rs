@@ -69,6 +69,8 @@ struct Ctx<'a> {
     lexicons: Vec<(String, Vec<String>)>,
     /// A built-in pack: patterns are compiled on first use (the tests compile them all).
     builtin: bool,
+    /// Patterns come with lexicons expanded and Traditional simplified (`build.rs` did it).
+    prepared: bool,
 }
 
 impl Ctx<'_> {
@@ -122,11 +124,16 @@ impl Ctx<'_> {
     fn regexes(&mut self, list: &[Spanned<String>]) -> Vec<Pattern> {
         let mut out = Vec::new();
         for p in list {
-            let Some(pattern) = self.expand(p) else {
-                continue;
+            let source = if self.prepared {
+                p.value.clone()
+            } else {
+                let Some(pattern) = self.expand(p) else {
+                    continue;
+                };
+                // Only Traditional→Simplified: width folding or lower-casing would change regex
+                // syntax.
+                crate::text::normalize::simplify(&pattern)
             };
-            // Only Traditional→Simplified: width folding or lower-casing would change regex syntax.
-            let source = crate::text::normalize::simplify(&pattern);
             if self.builtin {
                 out.push(Pattern::builtin(&source));
                 continue;
@@ -212,7 +219,7 @@ impl Pack {
                 "规则包",
             )]
         })?;
-        Pack::compile(name, &src, raw, true)
+        Pack::compile(name, &src, raw, true, true)
     }
 
     fn load(name: &str, text: &str, builtin: bool) -> Result<Pack, Vec<LocatedError>> {
@@ -220,7 +227,7 @@ impl Pack {
         // The phrasebook limits: a large pack (thousands of rules) must load; alias bombs must not.
         let raw: RawPack = serde_saphyr::from_str_with_options(text, crate::input::yaml::options())
             .map_err(|e| vec![from_yaml_error(&src, &e, "规则包")])?;
-        Pack::compile(name, &src, raw, builtin)
+        Pack::compile(name, &src, raw, builtin, false)
     }
 
     fn compile(
@@ -228,12 +235,14 @@ impl Pack {
         src: &Arc<SourceFile>,
         raw: RawPack,
         builtin: bool,
+        prepared: bool,
     ) -> Result<Pack, Vec<LocatedError>> {
         let mut ctx = Ctx {
             src,
             errors: Vec::new(),
             lexicons: Vec::new(),
             builtin,
+            prepared,
         };
         if let Some(lexicons) = &raw.lexicons {
             for (name, words) in &lexicons.value.0 {
