@@ -335,6 +335,29 @@ fn unknown_field_points_at_the_field() {
     insta::assert_snapshot!("unknown_field", stderr);
 }
 
+/// Packs are read side by side, but errors are reported as a one-by-one load would: the first
+/// broken pack named, and only it, whichever of them finishes reading first.
+#[test]
+fn of_two_broken_packs_the_first_named_is_reported() {
+    for (first, second) in [
+        ("unknown-field-pack.yaml", "broken-pack.yaml"),
+        ("broken-pack.yaml", "unknown-field-pack.yaml"),
+    ] {
+        let out = huashu()
+            .args(["check", "--no-config", "--pack"])
+            .arg(format!("tests/fixtures/core/{first}"))
+            .arg("--pack")
+            .arg(format!("tests/fixtures/core/{second}"))
+            .arg("-")
+            .write_stdin("")
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains(first), "{stderr}");
+        assert!(!stderr.contains(second), "{stderr}");
+    }
+}
+
 #[test]
 fn misbehaving_example_is_a_pack_error_and_a_test_rules_failure() {
     let stderr = pack_error("tests/fixtures/core/bad-example-pack.yaml");
