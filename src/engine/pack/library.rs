@@ -418,22 +418,15 @@ fn words(ctx: &mut Ctx, m: &Spanned<RawMatch>) -> Option<Words> {
         ctx.error(m, "需要 words 或 patterns", "空的匹配");
         return None;
     }
-    // Compiled one by one first, so a bad pattern is reported at itself.
+    // Compiled one by one first, so a bad pattern is reported at itself; the word list takes them
+    // as the loader made them (lexicons expanded, Traditional simplified).
     let before = ctx.errors.len();
-    ctx.regexes(&m.value.patterns);
+    let compiled = ctx.regexes(&m.value.patterns);
     if ctx.errors.len() > before {
         return None;
     }
     let words: Vec<String> = m.value.words.iter().map(|w| w.value.clone()).collect();
-    let patterns: Vec<String> = m
-        .value
-        .patterns
-        .iter()
-        .map(|p| match ctx.prepared {
-            true => p.value.clone(),
-            false => crate::text::normalize::simplify(&p.value),
-        })
-        .collect();
+    let patterns: Vec<String> = compiled.iter().map(|p| p.as_str().to_string()).collect();
     if ctx.builtin {
         return Some(Words::lazy(&words, &patterns));
     }
