@@ -176,25 +176,50 @@ fn main() {
             prepared.insert(source, (required, literals::exact(&hir)));
         }
     }
-    let items = |lits: &[Vec<u8>]| -> String {
-        let items: Vec<String> = lits.iter().map(|l| format!("&{l:?}")).collect();
-        format!("&[{}]", items.join(", "))
+    // One blob of records and a table of where each starts: as Rust slices of slices, the tables
+    // were 66,000 pointers that the dynamic loader relocated, page by page, on every start
+    // (`src/engine/pattern.rs` reads this format).
+    let mut blob: Vec<u8> = Vec::new();
+    let mut starts: Vec<u32> = Vec::new();
+    let put = |blob: &mut Vec<u8>, bytes: &[u8]| {
+        blob.extend((bytes.len() as u32).to_le_bytes());
+        blob.extend(bytes);
     };
-    let mut out = String::from("&[\n");
+    let put_lits = |blob: &mut Vec<u8>, lits: &[Vec<u8>]| {
+        blob.extend((lits.len() as u32).to_le_bytes());
+        for l in lits {
+            put(blob, l);
+        }
+    };
     for (source, (required, exact)) in &prepared {
-        let required = match required {
-            None => "None".to_string(),
+        starts.push(blob.len() as u32);
+        put(&mut blob, source.as_bytes());
+        match required {
+            None => blob.push(0),
             Some(sets) => {
-                let sets: Vec<String> = sets.iter().map(|s| items(s)).collect();
-                format!("Some(&[{}])", sets.join(", "))
+                blob.push(1);
+                blob.extend((sets.len() as u32).to_le_bytes());
+                for set in sets {
+                    put_lits(&mut blob, set);
+                }
             }
-        };
-        let exact = exact
-            .as_ref()
-            .map_or("None".to_string(), |l| format!("Some({})", items(l)));
-        out.push_str(&format!("    ({source:?}, {required}, {exact}),\n"));
+        }
+        match exact {
+            None => blob.push(0),
+            Some(lits) => {
+                blob.push(1);
+                put_lits(&mut blob, lits);
+            }
+        }
     }
-    out.push_str("]\n");
+    starts.push(blob.len() as u32);
+    fs::write(Path::new(&out_dir).join("builtin_literals.bin"), &blob).unwrap();
+    let out = format!(
+        "static PREPARED_BLOB: [u8; {}] = *include_bytes!(concat!(env!(\"OUT_DIR\"), \"/builtin_literals.bin\"));\nstatic PREPARED_STARTS: [u32; {}] = {:?};\n",
+        blob.len(),
+        starts.len(),
+        starts
+    );
     fs::write(Path::new(&out_dir).join("builtin_literals.rs"), out).unwrap();
 }
 

@@ -62,7 +62,8 @@ struct Analysis {
 
 enum Clauses {
     None,
-    Static(&'static [&'static [&'static [u8]]]),
+    /// Encoded in the built-in blob: a count of sets, then each as [`Lits::Static`].
+    Static(&'static [u8]),
     Owned(Vec<Vec<Vec<u8>>>),
 }
 
@@ -70,7 +71,10 @@ impl Clauses {
     fn get(&self) -> Option<Vec<Vec<&[u8]>>> {
         match self {
             Clauses::None => None,
-            Clauses::Static(c) => Some(c.iter().map(|s| s.to_vec()).collect()),
+            Clauses::Static(c) => {
+                let mut r = Reader(c);
+                Some((0..r.u32()).map(|_| r.lits()).collect())
+            }
             Clauses::Owned(c) => Some(
                 c.iter()
                     .map(|s| s.iter().map(Vec::as_slice).collect())
@@ -82,7 +86,8 @@ impl Clauses {
 
 enum Lits {
     None,
-    Static(&'static [&'static [u8]]),
+    /// Encoded in the built-in blob: a count, then each literal's length and bytes.
+    Static(&'static [u8]),
     Owned(Vec<Vec<u8>>),
 }
 
@@ -94,7 +99,7 @@ impl Lits {
     fn get(&self) -> Option<Vec<&[u8]>> {
         match self {
             Lits::None => None,
-            Lits::Static(l) => Some(l.to_vec()),
+            Lits::Static(l) => Some(Reader(l).lits()),
             Lits::Owned(l) => Some(l.iter().map(Vec::as_slice).collect()),
         }
     }
@@ -105,14 +110,66 @@ enum Compiled {
     Regex(meta::Regex),
 }
 
-/// `(pattern, required literals, exact literals)` of every built-in pattern, sorted by pattern; from
-/// `build.rs`.
-type Prepared = &'static [(
-    &'static str,
-    Option<&'static [&'static [&'static [u8]]]>,
-    Option<&'static [&'static [u8]]>,
-)];
-static PREPARED: Prepared = include!(concat!(env!("OUT_DIR"), "/builtin_literals.rs"));
+// Every built-in pattern, sorted, with its required and exact literals, from `build.rs`: record `i`
+// is `PREPARED_BLOB[PREPARED_STARTS[i]..PREPARED_STARTS[i + 1]]`, holding the pattern, then each
+// literal list (a flag byte, then counts and lengths as little-endian u32s).
+include!(concat!(env!("OUT_DIR"), "/builtin_literals.rs"));
+
+/// Reads a record of the blob.
+struct Reader(&'static [u8]);
+
+impl Reader {
+    fn u32(&mut self) -> usize {
+        let (n, rest) = self.0.split_at(4);
+        self.0 = rest;
+        u32::from_le_bytes(n.try_into().expect("four bytes")) as usize
+    }
+
+    fn bytes(&mut self) -> &'static [u8] {
+        let n = self.u32();
+        let (b, rest) = self.0.split_at(n);
+        self.0 = rest;
+        b
+    }
+
+    fn flag(&mut self) -> bool {
+        let (f, rest) = self.0.split_first().expect("a flag byte");
+        self.0 = rest;
+        *f == 1
+    }
+
+    fn lits(&mut self) -> Vec<&'static [u8]> {
+        (0..self.u32()).map(|_| self.bytes()).collect()
+    }
+
+    /// Skips a literal list, returning its encoded bytes.
+    fn skip_lits(&mut self) -> &'static [u8] {
+        let all = self.0;
+        for _ in 0..self.u32() {
+            self.bytes();
+        }
+        &all[..all.len() - self.0.len()]
+    }
+}
+
+fn record(i: usize) -> &'static [u8] {
+    &PREPARED_BLOB[PREPARED_STARTS[i] as usize..PREPARED_STARTS[i + 1] as usize]
+}
+
+/// The index of a built-in pattern's record.
+fn prepared(source: &str) -> Option<usize> {
+    let n = PREPARED_STARTS.len() - 1;
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        match Reader(record(mid)).bytes().cmp(source.as_bytes()) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return Some(mid),
+        }
+    }
+    None
+}
 
 impl std::fmt::Debug for Pattern {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -282,12 +339,25 @@ impl Pattern {
     /// build; a pattern the build did not see is analysed when first asked about.
     pub fn builtin(source: &str) -> Pattern {
         let inner = Pattern::with(source);
-        if let Ok(i) = PREPARED.binary_search_by_key(&source, |(s, _, _)| s) {
-            let (_, required, exact) = PREPARED[i];
-            let _ = inner.analysis.set(Analysis {
-                required: required.map_or(Clauses::None, Clauses::Static),
-                exact: exact.map_or(Lits::None, Lits::Static),
-            });
+        if let Some(i) = prepared(source) {
+            let mut r = Reader(record(i));
+            r.bytes();
+            let required = if r.flag() {
+                // The sets' count, then each set.
+                let all = r.0;
+                for _ in 0..r.u32() {
+                    r.skip_lits();
+                }
+                Clauses::Static(&all[..all.len() - r.0.len()])
+            } else {
+                Clauses::None
+            };
+            let exact = if r.flag() {
+                Lits::Static(r.skip_lits())
+            } else {
+                Lits::None
+            };
+            let _ = inner.analysis.set(Analysis { required, exact });
         }
         Pattern(Arc::new(inner))
     }
@@ -299,9 +369,7 @@ impl Pattern {
     /// Whether `build.rs` prepared this built-in pattern's literals (it sees the patterns after
     /// lexicon expansion and simplification, as the pack loader makes them).
     pub fn is_prepared(source: &str) -> bool {
-        PREPARED
-            .binary_search_by_key(&source, |(s, _, _)| s)
-            .is_ok()
+        prepared(source).is_some()
     }
 
     fn analysis(&self) -> &Analysis {
