@@ -220,7 +220,8 @@ fn t2s_char(prev: char, cur: char, next: impl FnOnce() -> char) -> char {
 
 /// Cantonese characters with a one-character Mandarin equivalent, as the rules write it: 冇 (没), 咗 (了),
 /// 嘅 (的), 佢 (他), 哋 (们: 我哋 is 我们), 喺 (在), 嚟 (来), 睇 (看), 搵/揾 (找). 係 is left alone: it is also
-/// the Traditional form of 系, and 咁 (这么) has no one-character equivalent.
+/// the Traditional form of 系, and 咁 (这么) has no one-character equivalent. Northern 俺 (我, 俺们 is 我们)
+/// is folded here too: it means nothing else, and agents of farm and live-room shops write it.
 const CANTONESE: &[(char, char)] = &[
     ('冇', '没'),
     ('咗', '了'),
@@ -232,6 +233,7 @@ const CANTONESE: &[(char, char)] = &[
     ('睇', '看'),
     ('搵', '找'),
     ('揾', '找'),
+    ('俺', '我'),
 ];
 
 /// A CJK ideograph (the unified blocks and their extensions, and the compatibility block).
@@ -403,6 +405,7 @@ mod tests {
                     '嚟' => '来',
                     '睇' => '看',
                     '搵' | '揾' => '找',
+                    '俺' => '我',
                     '唔' if is_han(next) && next != '该' && next != '該' => '不',
                     c => c,
                 }
@@ -491,6 +494,12 @@ mod tests {
             normalize_str("几时补货我哋都唔清楚"),
             "几时补货我们都不清楚"
         );
+    }
+
+    #[test]
+    fn northern_an_is_i() {
+        assert_eq!(normalize_str("快递又不归俺管"), "快递又不归我管");
+        assert_eq!(normalize_str("俺們這邊不議價"), "我们这边不议价");
     }
 
     #[test]
