@@ -29,7 +29,6 @@ use crate::text::scene::Scene;
 use crate::text::skeleton::Skeleton;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -343,52 +342,101 @@ struct ViewGate {
 }
 
 impl ViewGate {
-    fn new(literals: HashMap<&[u8], Vec<u32>>) -> ViewGate {
-        // In no particular order: the gate's result is a set of marks.
-        let literals: Vec<(&[u8], Vec<u32>)> = literals.into_iter().collect();
-        let mut starts = vec![0u32];
-        let mut clauses = Vec::new();
-        let mut bytes = Vec::new();
-        let mut ends = Vec::with_capacity(literals.len());
-        for (l, ids) in &literals {
-            clauses.extend(ids);
-            starts.push(clauses.len() as u32);
-            bytes.extend_from_slice(l);
-            ends.push(bytes.len() as u32);
-        }
+    /// A gate over `(literal, clause)` pairs, in any order and with repeats. The literals are told
+    /// apart by the prefix table itself (a start-up builds this over some 20,000 pairs: a map of
+    /// vectors, hashed again, cost as much as the table).
+    fn new(pairs: Vec<(&[u8], u32)>) -> ViewGate {
         let mut gate = ViewGate {
-            table: vec![u32::MAX; (bytes.len() * 2).next_power_of_two().max(2)],
+            table: vec![u32::MAX; 1024],
             prefixes: Vec::new(),
-            bytes,
-            ends,
+            bytes: Vec::new(),
+            ends: Vec::new(),
             served: AtomicU32::new(0),
             automaton: OnceLock::new(),
-            starts,
-            clauses,
+            starts: vec![0],
+            clauses: Vec::with_capacity(pairs.len()),
         };
-        for i in 0..gate.ends.len() {
-            let mut h = HASH_SEED;
-            let len = gate.literal(i).len();
-            for n in 1..=len {
-                h = hash_step(h, gate.literal(i)[n - 1]);
-                let at = match gate.find_prefix(h, &gate.literal(i)[..n]) {
-                    Ok(p) => p,
-                    Err(slot) => {
-                        gate.table[slot] = gate.prefixes.len() as u32;
-                        gate.prefixes.push(Prefix {
-                            of: i as u32,
-                            len: n as u32,
-                            literal: u32::MAX,
-                        });
-                        gate.prefixes.len() - 1
-                    }
-                };
-                if n == len {
-                    gate.prefixes[at].literal = i as u32;
+        let mut of_literal: Vec<(u32, u32)> = Vec::with_capacity(pairs.len());
+        for (l, clause) in pairs {
+            let h = l.iter().fold(HASH_SEED, |h, &b| hash_step(h, b));
+            let literal = match gate.find_prefix(h, l) {
+                Ok(p) if gate.prefixes[p].literal != u32::MAX => gate.prefixes[p].literal,
+                _ => gate.add_literal(l),
+            };
+            of_literal.push((literal, clause));
+        }
+        // Grouped by literal with a counting sort, which keeps each literal's clauses in the order
+        // they came: increasing, so a repeat is next to its twin.
+        let n = gate.ends.len();
+        let mut at = vec![0u32; n + 1];
+        for &(l, _) in &of_literal {
+            at[l as usize + 1] += 1;
+        }
+        for i in 0..n {
+            at[i + 1] += at[i];
+        }
+        let mut grouped = vec![0u32; of_literal.len()];
+        let mut fill = at.clone();
+        for &(l, clause) in &of_literal {
+            grouped[fill[l as usize] as usize] = clause;
+            fill[l as usize] += 1;
+        }
+        for l in 0..n {
+            let run = &grouped[at[l] as usize..at[l + 1] as usize];
+            for (j, &clause) in run.iter().enumerate() {
+                if j == 0 || run[j - 1] != clause {
+                    gate.clauses.push(clause);
                 }
             }
+            gate.starts.push(gate.clauses.len() as u32);
         }
         gate
+    }
+
+    /// Adds a literal not yet in the gate, and those of its prefixes not yet in the table.
+    fn add_literal(&mut self, l: &[u8]) -> u32 {
+        let i = self.ends.len() as u32;
+        self.bytes.extend_from_slice(l);
+        self.ends.push(self.bytes.len() as u32);
+        // At most half full, so that probes stay short.
+        if (self.prefixes.len() + l.len()) * 2 > self.table.len() {
+            self.grow((self.prefixes.len() + l.len()) * 2);
+        }
+        let mut h = HASH_SEED;
+        for n in 1..=l.len() {
+            h = hash_step(h, l[n - 1]);
+            let at = match self.find_prefix(h, &l[..n]) {
+                Ok(p) => p,
+                Err(slot) => {
+                    self.table[slot] = self.prefixes.len() as u32;
+                    self.prefixes.push(Prefix {
+                        of: i,
+                        len: n as u32,
+                        literal: u32::MAX,
+                    });
+                    self.prefixes.len() - 1
+                }
+            };
+            if n == l.len() {
+                self.prefixes[at].literal = i;
+            }
+        }
+        i
+    }
+
+    /// A table of at least `size` slots, with every prefix in it again.
+    fn grow(&mut self, size: usize) {
+        let size = size.next_power_of_two().max(self.table.len() * 2);
+        self.table = vec![u32::MAX; size];
+        for p in 0..self.prefixes.len() {
+            let Prefix { of, len, .. } = self.prefixes[p];
+            let bytes = &self.literal(of as usize)[..len as usize];
+            let h = bytes.iter().fold(HASH_SEED, |h, &b| hash_step(h, b));
+            let Err(slot) = self.find_prefix(h, bytes) else {
+                unreachable!("each prefix is in the table once");
+            };
+            self.table[slot] = p as u32;
+        }
     }
 
     /// The entry of `prefix` (whose running hash is `h`), or the empty slot where it would go.
@@ -703,7 +751,7 @@ impl Engine {
         for &e in active {
             is_active[e] = true;
         }
-        let mut literals: [HashMap<&[u8], Vec<u32>>; 2] = Default::default();
+        let mut literals: [Vec<(&[u8], u32)>; 2] = Default::default();
         let mut skeleton = false;
         let mut clause_slot = Vec::new();
         let mut clauses_of = vec![0u8; self.slots.len()];
@@ -737,12 +785,7 @@ impl Engine {
             for clause in clauses {
                 let id = clause_slot.len() as u32;
                 clause_slot.push(slot as u32);
-                for l in clause {
-                    let ids = literals[view as usize].entry(l).or_default();
-                    if ids.last() != Some(&id) {
-                        ids.push(id);
-                    }
-                }
+                literals[view as usize].extend(clause.into_iter().map(|l| (l, id)));
             }
         }
         // Active skeleton rules with no literals at all still need the skeleton built.
@@ -1328,10 +1371,10 @@ mod tests {
         .collect();
         // part of a character (the first two bytes of 不): found inside one, as by the automaton
         words.push(b"\xe4\xb8");
-        let literals: HashMap<&[u8], Vec<u32>> = words
+        let literals: Vec<(&[u8], u32)> = words
             .iter()
             .enumerate()
-            .map(|(i, w)| (*w, vec![i as u32]))
+            .map(|(i, w)| (*w, i as u32))
             .collect();
         for text in [
             "",
