@@ -6,8 +6,9 @@
 //! A phrase that states two different values of one fact (当天发货, 下午四点后次日发货) states a
 //! condition, not a promise that can disagree with another phrase: it is left out for that fact.
 
-use super::lazy_regex::LazyRegex;
+use super::lazy_regex::{LazyRegex, group};
 use crate::text::normalize::{Normalized, normalize_str};
+use regex_automata::util::captures::Captures;
 use std::fmt;
 use std::ops::Range;
 
@@ -192,11 +193,11 @@ impl Fact {
     }
 
     /// The value of one match of a pattern.
-    fn value_of(&self, caps: &regex::Captures) -> Option<Value> {
-        if let (Some(from), Some(to)) = (caps.name("from"), caps.name("to")) {
-            return clock_range(from.as_str(), to.as_str());
+    fn value_of(&self, caps: &Captures, hay: &str) -> Option<Value> {
+        if let (Some(from), Some(to)) = (group(caps, hay, "from"), group(caps, hay, "to")) {
+            return clock_range(from, to);
         }
-        let raw = caps.name("value")?.as_str().trim();
+        let raw = group(caps, hay, "value")?.trim();
         if let Some(v) = self.mapped(raw) {
             return Some(self.typed(v).unwrap_or_else(|| Value::Name(v.into())));
         }
@@ -208,7 +209,7 @@ impl Fact {
                 if !rest.trim().is_empty() {
                     return None;
                 }
-                let unit = caps.name("unit").map(|u| u.as_str().trim());
+                let unit = group(caps, hay, "unit").map(str::trim);
                 self.quantity(n, unit.filter(|u| !u.is_empty()))
             }
         }
@@ -471,19 +472,19 @@ pub fn extract_screened(
         let mut found: Vec<Hit> = Vec::new();
         for scope in &scopes {
             let sentence = &view[scope.clone()];
-            if !fact.patterns.iter().any(|re| re.get().is_match(sentence))
-                || fact.unless.iter().any(|re| re.get().is_match(sentence))
+            if !fact.patterns.iter().any(|re| re.is_match(sentence))
+                || fact.unless.iter().any(|re| re.is_match(sentence))
             {
                 continue;
             }
             let excepted: Vec<Range<usize>> = fact
                 .except
                 .iter()
-                .flat_map(|re| re.get().find_iter(sentence).map(|m| m.range()))
+                .flat_map(|re| re.find_iter(sentence))
                 .collect();
             for re in &fact.patterns {
-                for caps in re.get().captures_iter(sentence) {
-                    let m = caps.get(0).expect("whole match");
+                for caps in re.captures_iter(sentence) {
+                    let m = caps.get_match().expect("whole match");
                     if m.is_empty()
                         || excepted
                             .iter()
@@ -499,7 +500,7 @@ pub fn extract_screened(
                     {
                         continue;
                     }
-                    if let Some(value) = fact.value_of(&caps) {
+                    if let Some(value) = fact.value_of(&caps, sentence) {
                         found.push(Hit {
                             fact: index,
                             value,

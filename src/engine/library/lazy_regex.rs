@@ -1,31 +1,63 @@
 //! A regex compiled on first use, for the library pack's facts and stage word lists: a run compiles
 //! only those its phrases may need (the library's screen rules the others out), and a built-in
 //! pack's are not compiled at start. A user pack's are compiled when it loads, so that a mistake is
-//! reported there ([`LazyRegex::compiled`]).
+//! reported there (by the pack loader, with the `regex` crate's wording).
+//!
+//! As for the rules' patterns (`crate::engine::pattern`), a regex is first built without its lazy
+//! DFA and one-pass engine, the half of the work a few phrases never repay, and built again in full
+//! after [`UPGRADE`] searches (one per kilobyte searched): a 20-line run compiled these regexes with
+//! every engine the `regex` crate builds up front, about 24 million instructions.
 
-use regex::Regex;
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::captures::Captures;
+use std::ops::Range;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
-#[derive(Debug, Clone)]
+/// Searches with the quickly built regex before the full one is built.
+const UPGRADE: u32 = 64;
+
+#[derive(Debug)]
 pub struct LazyRegex {
     source: String,
-    re: OnceLock<Regex>,
+    quick: OnceLock<Regex>,
+    full: OnceLock<Regex>,
+    uses: AtomicU32,
+}
+
+impl Clone for LazyRegex {
+    fn clone(&self) -> LazyRegex {
+        LazyRegex {
+            source: self.source.clone(),
+            quick: self.quick.clone(),
+            full: self.full.clone(),
+            uses: AtomicU32::new(self.uses.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+/// Without the engines that need a reverse automaton or extra analysis: the PikeVM and the bounded
+/// backtracker find the same matches, more slowly, on short texts not much so.
+fn quick_config() -> meta::Config {
+    meta::Config::new().hybrid(false).onepass(false)
+}
+
+fn build(source: &str, config: meta::Config) -> Regex {
+    meta::Builder::new()
+        .configure(config)
+        .build(source)
+        .expect("a pattern checked when its pack loaded compiles (built-in ones: by `cargo test`)")
 }
 
 impl LazyRegex {
-    /// A pattern known to compile (a built-in pack's: `cargo test` compiles every one).
+    /// A pattern known to compile: a built-in pack's (`cargo test` compiles every one) or one the
+    /// pack loader has compiled already.
     pub fn lazy(source: &str) -> LazyRegex {
         LazyRegex {
             source: source.to_string(),
-            re: OnceLock::new(),
-        }
-    }
-
-    /// A pattern compiled already.
-    pub fn compiled(re: Regex) -> LazyRegex {
-        LazyRegex {
-            source: re.as_str().to_string(),
-            re: OnceLock::from(re),
+            quick: OnceLock::new(),
+            full: OnceLock::new(),
+            uses: AtomicU32::new(0),
         }
     }
 
@@ -33,9 +65,54 @@ impl LazyRegex {
         &self.source
     }
 
-    /// The compiled regex.
-    pub fn get(&self) -> &Regex {
-        self.re
-            .get_or_init(|| Regex::new(&self.source).expect("a built-in pattern compiles (tested)"))
+    /// The regex to search `len` bytes with: the quick one for the first searches, then the full.
+    fn get(&self, len: usize) -> &Regex {
+        if let Some(full) = self.full.get() {
+            return full;
+        }
+        let weight = u32::try_from(1 + len / 1024).map_or(UPGRADE + 1, |w| w.min(UPGRADE + 1));
+        let before = self.uses.fetch_add(weight, Ordering::Relaxed);
+        if before.saturating_add(weight) <= UPGRADE {
+            self.quick
+                .get_or_init(|| build(&self.source, quick_config()))
+        } else {
+            self.full
+                .get_or_init(|| build(&self.source, meta::Config::new()))
+        }
     }
+
+    /// The names of the capture groups.
+    pub fn group_names(&self) -> Vec<&str> {
+        let re = match self.full.get() {
+            Some(full) => full,
+            None => self
+                .quick
+                .get_or_init(|| build(&self.source, quick_config())),
+        };
+        re.group_info()
+            .pattern_names(regex_automata::PatternID::ZERO)
+            .flatten()
+            .collect()
+    }
+
+    pub fn is_match(&self, haystack: &str) -> bool {
+        self.get(haystack.len()).is_match(haystack)
+    }
+
+    /// Every match, leftmost-first and non-overlapping, as `regex::Regex::find_iter` finds them.
+    pub fn find_iter<'a>(&'a self, haystack: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
+        self.get(haystack.len())
+            .find_iter(haystack)
+            .map(|m| m.range())
+    }
+
+    /// The captures of every match, as `regex::Regex::captures_iter` finds them.
+    pub fn captures_iter<'a>(&'a self, haystack: &'a str) -> impl Iterator<Item = Captures> + 'a {
+        self.get(haystack.len()).captures_iter(haystack)
+    }
+}
+
+/// The text of a named group of `caps` in `haystack`.
+pub fn group<'h>(caps: &Captures, haystack: &'h str, name: &str) -> Option<&'h str> {
+    caps.get_group_by_name(name).map(|s| &haystack[s.range()])
 }

@@ -64,11 +64,9 @@ impl Words {
     /// now, so that a mistake in a user's pack is reported when it loads.
     pub fn new(words: &[String], patterns: &[String]) -> Result<Words, regex::Error> {
         let lazy = Words::lazy(words, patterns);
-        let re = Regex::new(lazy.as_str())?;
-        Ok(Words {
-            re: LazyRegex::compiled(re),
-            ..lazy
-        })
+        // Compiled here for its error only; searched with the lazily built one.
+        Regex::new(lazy.as_str())?;
+        Ok(lazy)
     }
 
     /// [`Words::new`] compiled on first use: for a built-in pack, whose lists `cargo test` compiles.
@@ -88,7 +86,7 @@ impl Words {
     }
 
     pub fn is_match(&self, normalised: &str) -> bool {
-        self.re.get().is_match(normalised)
+        self.re.is_match(normalised)
     }
 }
 

@@ -292,12 +292,12 @@ pub(super) fn compile_facts(ctx: &mut Ctx, raw: &[Spanned<RawFact>]) -> Vec<Fact
         if f.patterns.value.is_empty() {
             ctx.error(&f.patterns, "事实需要至少一个 pattern", "空的 patterns");
         }
-        let patterns = capturing(ctx.builtin, ctx.regexes(&f.patterns.value));
+        let patterns = capturing(ctx.regexes(&f.patterns.value));
         // A built-in pack's patterns are checked by the test of the built-in facts instead, so
         // that none is compiled at start.
         let checked = if ctx.builtin { 0 } else { patterns.len() };
         for (re, raw) in patterns.iter().zip(&f.patterns.value).take(checked) {
-            let names: Vec<&str> = re.get().capture_names().flatten().collect();
+            let names = re.group_names();
             let ok = names.contains(&"value") || (names.contains(&"from") && names.contains(&"to"));
             if !ok {
                 ctx.error_help(
@@ -319,8 +319,8 @@ pub(super) fn compile_facts(ctx: &mut Ctx, raw: &[Spanned<RawFact>]) -> Vec<Fact
                     .collect()
             })
             .unwrap_or_default();
-        let except = capturing(ctx.builtin, ctx.regexes(&f.except));
-        let unless = capturing(ctx.builtin, ctx.regexes(&f.unless));
+        let except = capturing(ctx.regexes(&f.except));
+        let unless = capturing(ctx.regexes(&f.unless));
         let mut examples = Vec::new();
         if let Some(ex) = &f.examples {
             if let Some(found) = &ex.value.found {
@@ -603,19 +603,11 @@ pub fn duplicate_fact<'a>(facts: impl IntoIterator<Item = &'a Fact>) -> Option<&
 }
 
 /// Facts read their values from capture groups, which the rule engine's patterns do not keep: the
-/// same sources, compiled by the regex crate. They compiled as patterns already (built-in ones are
-/// compiled by the tests), so none is expected to fail here.
-/// Facts read values out of capture groups: their patterns are `regex` regexes, compiled when
-/// first used for a built-in pack and now for a user's (whose mistakes are reported on loading).
-fn capturing(builtin: bool, patterns: Vec<Pattern>) -> Vec<LazyRegex> {
+/// same sources, as regexes with their groups, built when first used. They compiled as patterns
+/// already (built-in ones are compiled by the tests), so none is expected to fail here.
+fn capturing(patterns: Vec<Pattern>) -> Vec<LazyRegex> {
     patterns
         .iter()
-        .filter_map(|p| {
-            if builtin {
-                Some(LazyRegex::lazy(p.as_str()))
-            } else {
-                regex::Regex::new(p.as_str()).ok().map(LazyRegex::compiled)
-            }
-        })
+        .map(|p| LazyRegex::lazy(p.as_str()))
         .collect()
 }
