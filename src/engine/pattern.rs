@@ -426,13 +426,7 @@ impl Pattern {
         match quick {
             Compiled::Literals(ac) => Engine::Literals(ac),
             Compiled::Regex(re) => {
-                // A search counts once per kilobyte searched: the quick regex's PikeVM costs per
-                // byte what the DFA costs per phrase, and one long text (a 50 MB line) would
-                // otherwise be searched by it alone.
-                let weight =
-                    u32::try_from(1 + len / 1024).map_or(UPGRADE + 1, |w| w.min(UPGRADE + 1));
-                let before = self.0.uses.fetch_add(weight, Ordering::Relaxed);
-                if before.saturating_add(weight) <= UPGRADE {
+                if still_quick(&self.0.uses, len) {
                     Engine::Regex(re, 0)
                 } else {
                     Engine::Regex(self.0.full.get_or_init(|| self.build(full_config())), 1)
@@ -472,6 +466,16 @@ impl Pattern {
             }
         }
     }
+}
+
+/// Counts a search of `len` bytes against a regex's quick build; whether it may still use it (else
+/// it is time for the full one). A search counts once per kilobyte searched: the quick regex's
+/// PikeVM costs per byte what the DFA costs per phrase, and one long text (a 50 MB line) would
+/// otherwise be searched by it alone.
+pub fn still_quick(uses: &AtomicU32, len: usize) -> bool {
+    let weight = u32::try_from(1 + len / 1024).map_or(UPGRADE + 1, |w| w.min(UPGRADE + 1));
+    let before = uses.fetch_add(weight, Ordering::Relaxed);
+    before.saturating_add(weight) <= UPGRADE
 }
 
 /// This thread's cache `i` for `re`. Once the full regex is in use the quick one's cache is freed:

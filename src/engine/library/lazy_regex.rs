@@ -5,17 +5,15 @@
 //!
 //! As for the rules' patterns (`crate::engine::pattern`), a regex is first built without its lazy
 //! DFA and one-pass engine, the half of the work a few phrases never repay, and built again in full
-//! after [`UPGRADE`] searches (one per kilobyte searched): a 20-line run compiled these regexes with
+//! after as many searches as a rule's pattern ([`still_quick`]): a 20-line run compiled these with
 //! every engine the `regex` crate builds up front, about 24 million instructions.
 
+use crate::engine::pattern::still_quick;
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures;
 use std::ops::Range;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
-
-/// Searches with the quickly built regex before the full one is built.
-const UPGRADE: u32 = 64;
 
 #[derive(Debug)]
 pub struct LazyRegex {
@@ -70,9 +68,7 @@ impl LazyRegex {
         if let Some(full) = self.full.get() {
             return full;
         }
-        let weight = u32::try_from(1 + len / 1024).map_or(UPGRADE + 1, |w| w.min(UPGRADE + 1));
-        let before = self.uses.fetch_add(weight, Ordering::Relaxed);
-        if before.saturating_add(weight) <= UPGRADE {
+        if still_quick(&self.uses, len) {
             self.quick
                 .get_or_init(|| build(&self.source, quick_config()))
         } else {
