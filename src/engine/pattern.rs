@@ -142,12 +142,17 @@ impl Reader {
         (0..self.u32()).map(|_| self.bytes()).collect()
     }
 
-    /// Skips a literal list, returning its encoded bytes.
-    fn skip_lits(&mut self) -> &'static [u8] {
-        let all = self.0;
+    /// Skips a literal list.
+    fn skip_lits(&mut self) {
         for _ in 0..self.u32() {
             self.bytes();
         }
+    }
+
+    /// The encoded bytes `skip` reads past.
+    fn span(&mut self, skip: impl FnOnce(&mut Reader)) -> &'static [u8] {
+        let all = self.0;
+        skip(self);
         &all[..all.len() - self.0.len()]
     }
 }
@@ -158,17 +163,15 @@ fn record(i: usize) -> &'static [u8] {
 
 /// The index of a built-in pattern's record.
 fn prepared(source: &str) -> Option<usize> {
-    let n = PREPARED_STARTS.len() - 1;
-    let (mut lo, mut hi) = (0, n);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        match Reader(record(mid)).bytes().cmp(source.as_bytes()) {
-            std::cmp::Ordering::Less => lo = mid + 1,
-            std::cmp::Ordering::Greater => hi = mid,
-            std::cmp::Ordering::Equal => return Some(mid),
-        }
-    }
-    None
+    let records = &PREPARED_STARTS[..PREPARED_STARTS.len() - 1];
+    records
+        .binary_search_by(|&start| {
+            // A record opens with its pattern, length first.
+            Reader(&PREPARED_BLOB[start as usize..])
+                .bytes()
+                .cmp(source.as_bytes())
+        })
+        .ok()
 }
 
 impl std::fmt::Debug for Pattern {
@@ -344,16 +347,16 @@ impl Pattern {
             r.bytes();
             let required = if r.flag() {
                 // The sets' count, then each set.
-                let all = r.0;
-                for _ in 0..r.u32() {
-                    r.skip_lits();
-                }
-                Clauses::Static(&all[..all.len() - r.0.len()])
+                Clauses::Static(r.span(|r| {
+                    for _ in 0..r.u32() {
+                        r.skip_lits();
+                    }
+                }))
             } else {
                 Clauses::None
             };
             let exact = if r.flag() {
-                Lits::Static(r.skip_lits())
+                Lits::Static(r.span(Reader::skip_lits))
             } else {
                 Lits::None
             };

@@ -35,7 +35,8 @@ impl Clone for LazyRegex {
 }
 
 /// Without the engines that need a reverse automaton or extra analysis: the PikeVM and the bounded
-/// backtracker find the same matches, more slowly, on short texts not much so.
+/// backtracker find the same matches, more slowly, on short texts not much so. Not the rules'
+/// configuration (`pattern`), which keeps no capture groups: facts read their values from them.
 fn quick_config() -> meta::Config {
     meta::Config::new().hybrid(false).onepass(false)
 }
