@@ -30,7 +30,7 @@ pub const UPGRADE: u32 = 64;
 /// direction and thread, and on a large library they fill with states: at 2 MB they were half of a
 /// million-phrase run's memory. At 512 KB that run takes 30 MB less, finds the same, and its time
 /// did not measurably change (a full cache is cleared and refilled; 128 KB cost 5% more time).
-const CAP: usize = 512 * (1 << 10);
+pub const CAP: usize = 512 * (1 << 10);
 
 /// This thread's search caches for one pattern: for its quick regex and for its full one. Boxed: a
 /// cache is 1.4 KB inline, a run holds one pair per pattern slot and thread (thousands), and most

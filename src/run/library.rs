@@ -26,6 +26,7 @@ use crate::report::library::{
 use crate::run::config::{Config, Item};
 use crate::run::setup::ProfileLinter;
 use crate::run::suppress;
+use crate::text::encoding::TextEncoding;
 use crate::text::phrase::Phrase;
 use crate::text::scene::Scene;
 use crate::text::source::{PositionCursor, SourceFile};
@@ -364,13 +365,14 @@ struct FileInfo {
     rules: Arc<[Active]>,
     /// The levels of the suppression findings there: (unused, invalid).
     unused: Option<Level>,
+    encoding: Option<TextEncoding>,
 }
 
 /// A fact statement kept for the end of the run: an excerpt of its line and its phrase.
 struct Statement {
     phrase: PhraseId,
     file: u32,
-    source: Arc<SourceFile>,
+    excerpt: Excerpt,
     /// The statement in the excerpt.
     span: Range<usize>,
     /// The phrase: in the excerpt, or (unescaped, or longer than an excerpt) on its own.
@@ -378,6 +380,79 @@ struct Statement {
     group: Option<Arc<str>>,
     scene: Scene,
     code: Option<Arc<str>>,
+}
+
+/// The excerpt a statement is shown in.
+#[derive(Clone)]
+enum Excerpt {
+    /// Lines of a text file, copied into [`Kept`]: made into a file again only when reported (a
+    /// million-phrase library states tens of thousands of facts; a file per statement was most of
+    /// their memory).
+    Kept {
+        chunk: u32,
+        at: u32,
+        len: u32,
+        /// [`crate::text::source::ExcerptBounds::origin`].
+        line: u32,
+        before: u32,
+    },
+    /// The document itself (the editor's run), or a workbook's cell.
+    Made(Arc<SourceFile>),
+}
+
+/// The text of kept excerpts, in chunks that are never moved once filled.
+#[derive(Default)]
+struct Kept {
+    chunks: Vec<String>,
+}
+
+/// Bytes of a chunk of [`Kept`], at most (an excerpt longer than this gets a chunk of its own).
+const KEPT_CHUNK: usize = 1 << 20;
+
+impl Kept {
+    /// Keeps the excerpt of `span` of `source`, and says where `span` is in it.
+    fn excerpt(&mut self, source: &SourceFile, span: Range<usize>) -> (Excerpt, Range<usize>) {
+        let (bounds, inner) = source.excerpt_bounds(span);
+        if bounds.cell.is_some() {
+            let text = source.text[bounds.bytes.clone()].to_string();
+            return (
+                Excerpt::Made(Arc::new(source.excerpt_of(text, &bounds))),
+                inner,
+            );
+        }
+        let text = &source.text[bounds.bytes.clone()];
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.capacity() - c.len() >= text.len());
+        if !fits {
+            // Doubling up to a chunk: a small run keeps a few kilobytes, not a megabyte.
+            let next = self.chunks.last().map_or(4 << 10, |c| 2 * c.capacity());
+            self.chunks
+                .push(String::with_capacity(next.min(KEPT_CHUNK).max(text.len())));
+        }
+        let chunk = self.chunks.len() - 1;
+        let c = &mut self.chunks[chunk];
+        let at = c.len();
+        c.push_str(text);
+        let excerpt = Excerpt::Kept {
+            chunk: sat(chunk),
+            at: sat(at),
+            len: sat(text.len()),
+            line: sat(bounds.origin.0),
+            before: sat(bounds.origin.1),
+        };
+        (excerpt, inner)
+    }
+
+    fn text<'a>(&'a self, excerpt: &'a Excerpt) -> &'a str {
+        match excerpt {
+            Excerpt::Kept { chunk, at, len, .. } => {
+                &self.chunks[*chunk as usize][*at as usize..(*at + *len) as usize]
+            }
+            Excerpt::Made(source) => &source.text,
+        }
+    }
 }
 
 /// A suppression whose use is known only at the end (it names a rule reported then).
@@ -404,6 +479,8 @@ pub struct LibraryRun {
     /// Text of earlier files kept, at most ([`RETAIN_BYTES`]).
     budget: usize,
     statements: Chunked<Option<Statement>>,
+    /// The excerpts of the statements.
+    kept: Kept,
     pending: Vec<Pending>,
     /// Per library: its first file.
     first_file: Vec<FileId>,
@@ -433,6 +510,7 @@ impl LibraryRun {
             retained: 0,
             budget: RETAIN_BYTES,
             statements: Chunked::default(),
+            kept: Kept::default(),
             pending: Vec::new(),
             first_file: Vec::new(),
             files_per_lib: Vec::new(),
@@ -544,6 +622,7 @@ impl LibraryRun {
             lib,
             rules,
             unused,
+            encoding: document.source.encoding,
         });
         self.groups_seen.clear();
         self.last_group = 0;
@@ -609,14 +688,14 @@ impl LibraryRun {
             }
             // The excerpt of the phrase's lines, and the phrase's own copy where the excerpt does not
             // hold it: shared by its statements (a runaway line states thousands of facts).
-            let mut lines: Option<(Arc<SourceFile>, Range<usize>)> = None;
+            let mut lines: Option<(Excerpt, Range<usize>)> = None;
             let mut own: Option<Arc<str>> = None;
             for h in &s.sketch.facts {
                 let occ = self.index.state(lib, h.fact, &h.value);
                 debug_assert_eq!(occ as usize, self.statements.len());
                 let kept = setup.promises.then(|| {
                     let span = phrase.source_range(h.chars.clone());
-                    let (source, inner, text) = if self.whole {
+                    let (excerpt, inner, text) = if self.whole {
                         // The document stays in memory: the statement is placed in it.
                         let text = if document.source.text.get(s.start..s.end) == Some(phrase.text)
                         {
@@ -624,32 +703,30 @@ impl LibraryRun {
                         } else {
                             Err(Arc::from(phrase.text))
                         };
-                        (document.source.clone(), span, text)
+                        (Excerpt::Made(document.source.clone()), span, text)
                     } else {
                         // An excerpt of the phrase's lines holds the phrase, when it is written
                         // as is.
                         let (excerpt, whole) = lines
                             .get_or_insert_with(|| {
-                                let (e, whole) = document.source.excerpt(s.start..s.end);
-                                (Arc::new(e), whole)
+                                self.kept.excerpt(&document.source, s.start..s.end)
                             })
                             .clone();
                         let from = s.start - whole.start;
                         let inner = span.start - from..span.end - from;
-                        if excerpt.text.get(whole.clone()) == Some(phrase.text)
-                            && inner.end <= excerpt.text.len()
-                        {
+                        let held = self.kept.text(&excerpt);
+                        if held.get(whole.clone()) == Some(phrase.text) && inner.end <= held.len() {
                             (excerpt, inner, Ok(whole))
                         } else {
-                            let (excerpt, inner) = document.source.excerpt(span);
+                            let (excerpt, inner) = self.kept.excerpt(&document.source, span);
                             let text = own.get_or_insert_with(|| Arc::from(phrase.text)).clone();
-                            (Arc::new(excerpt), inner, Err(text))
+                            (excerpt, inner, Err(text))
                         }
                     };
                     Statement {
                         phrase: id,
                         file,
-                        source,
+                        excerpt,
                         span: inner,
                         text,
                         group: phrase.group.map(|g| g.name.clone()),
@@ -944,6 +1021,9 @@ impl LibraryRun {
         let disagreements = self
             .index
             .disagreements(|f| library.policy.get(f).is_some_and(Option::is_some));
+        // The excerpts made again, by statement: the first places of a value are named by every
+        // finding on another value.
+        let mut made = HashMap::new();
         for d in disagreements {
             let Some(st) = self.statements[d.occurrence as usize].as_ref() else {
                 continue;
@@ -962,7 +1042,7 @@ impl LibraryRun {
                 if suppressed {
                     continue;
                 }
-                out.push(self.disagreement(rule, fact, &d, st));
+                out.push(self.disagreement(rule, fact, &d, st, &mut made));
             }
         }
         for (lib, stats) in self.index.libraries().iter().enumerate() {
@@ -1024,6 +1104,7 @@ impl LibraryRun {
         fact: &Fact,
         d: &lib::index::Disagreement,
         st: &Statement,
+        made: &mut HashMap<OccId, Arc<SourceFile>>,
     ) -> Diagnostic {
         let others: Vec<String> = d
             .others
@@ -1036,7 +1117,7 @@ impl LibraryRun {
             fact.show(&d.value),
             others.join("、")
         );
-        let source = &st.source;
+        let source = &self.source_of(d.occurrence, made);
         let (start, end) = (source.position(st.span.start), source.position(st.span.end));
         let cell = source.cell_at(st.span.start);
         let mut related = Vec::new();
@@ -1050,7 +1131,11 @@ impl LibraryRun {
                 } else {
                     format!("这里是“{}”", fact.show(v))
                 };
-                related.push(Related::at(&o.source, o.span.clone(), message));
+                related.push(Related::at(
+                    &self.source_of(*occ, made),
+                    o.span.clone(),
+                    message,
+                ));
             }
         }
         let suggestions = match &d.prevailing {
@@ -1170,13 +1255,36 @@ impl LibraryRun {
         out
     }
 
+    /// The excerpt of a kept statement as a file, made once per `made`.
+    fn source_of(&self, occ: OccId, made: &mut HashMap<OccId, Arc<SourceFile>>) -> Arc<SourceFile> {
+        let st = self.statements[occ as usize]
+            .as_ref()
+            .expect("a kept statement");
+        match &st.excerpt {
+            Excerpt::Made(source) => source.clone(),
+            kept @ Excerpt::Kept { line, before, .. } => made
+                .entry(occ)
+                .or_insert_with(|| {
+                    let f = &self.files[st.file as usize];
+                    Arc::new(SourceFile::excerpt_named(
+                        f.path.clone(),
+                        self.kept.text(kept).to_string(),
+                        f.encoding,
+                        (*line as usize, *before as usize),
+                    ))
+                })
+                .clone(),
+        }
+    }
+
     /// Where a fact statement is, as people read it.
     fn place_of(&self, occ: OccId) -> String {
         if let Some(Some(st)) = self.statements.get(occ as usize) {
-            let p = st.source.position(st.span.start);
-            return match st.source.cell_at(st.span.start) {
-                Some(c) => format!("{} {}!{}", st.source.name, c.sheet, c.reference()),
-                None => format!("{}:{}:{}", st.source.name, p.line, p.column),
+            let source = self.source_of(occ, &mut HashMap::new());
+            let p = source.position(st.span.start);
+            return match source.cell_at(st.span.start) {
+                Some(c) => format!("{} {}!{}", source.name, c.sheet, c.reference()),
+                None => format!("{}:{}:{}", source.name, p.line, p.column),
             };
         }
         String::new()
@@ -1341,5 +1449,64 @@ mod tests {
         let shown = crate::report::pretty::render(&d, &crate::report::pretty::handler(false));
         assert!(shown.contains("第一次出现在这里（a.txt:1:1）"), "{shown}");
         assert!(!shown.contains("╭─[a.txt"), "{shown}");
+    }
+
+    /// A fact statement is kept as a few bytes of its line and made into a file again when it is
+    /// reported at the end: the places and snippets are the lines' own, after their files are gone.
+    #[test]
+    fn statements_reported_at_the_end_keep_their_lines_and_places() {
+        let pack = crate::engine::builtin::load("library").unwrap().unwrap();
+        let mut rules = pack.rules.clone();
+        let mut errors = Vec::new();
+        let setup = LibrarySetup::new(
+            &Config::default(),
+            &mut rules,
+            pack.facts.to_vec(),
+            &mut errors,
+        );
+        assert!(errors.is_empty());
+        let mut setup = setup;
+        setup.activate(&rules, false);
+        let linter = crate::Linter::new(rules);
+        let profile = Arc::new(ProfileLinter {
+            names: RuleNames::of(&linter),
+            profile: Profile {
+                levels: linter.rules.iter().map(|r| Some(r.level)).collect(),
+            },
+            linter,
+        });
+        let mut run = LibraryRun::new(&setup, 10);
+        run.budget = 0;
+        for (name, text) in [
+            ("a.txt", "欢迎光临小店\n亲，全场满99包邮哦\n"),
+            ("b.txt", "您好\n本店满88元包邮\n\n親，滿88包郵的喔\n"),
+        ] {
+            let doc = document(name, text);
+            let file = run.start_file(&doc, &profile, None);
+            let seen = setup.seen(&doc, 0..doc.len());
+            run.phrases(&setup, &doc, file, 0..doc.len(), seen);
+            run.end_file(file);
+        }
+        let found: Vec<Diagnostic> = run
+            .finish(&setup)
+            .into_iter()
+            .filter(|d| &*d.rule == "library/inconsistent-promise")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        let d = &found[0];
+        assert_eq!((&*d.path, d.line, d.column), ("a.txt", 2, 5));
+        assert_eq!(d.matched, "满99包邮");
+        assert_eq!(&*d.phrase, "亲，全场满99包邮哦");
+        assert_eq!(d.source.text, "亲，全场满99包邮哦");
+        let places: Vec<(&str, usize, usize, &str)> = d
+            .related
+            .iter()
+            .map(|r| (&*r.path, r.line, r.column, &r.source.text[r.span.clone()]))
+            .collect();
+        assert_eq!(
+            places,
+            [("b.txt", 2, 3, "满88元包邮"), ("b.txt", 4, 3, "滿88包郵")]
+        );
+        assert!(d.related.iter().all(Related::has_snippet));
     }
 }

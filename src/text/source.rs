@@ -25,6 +25,17 @@ pub struct SourceFile {
     origin: (usize, usize),
 }
 
+/// Where an excerpt ([`SourceFile::excerpt`]) stands in its file.
+#[derive(Debug, Clone)]
+pub struct ExcerptBounds {
+    /// The bytes of the file it copies.
+    pub bytes: Range<usize>,
+    /// The 0-based line of the whole file it starts on, and the characters of that line before it.
+    pub origin: (usize, usize),
+    /// For a workbook: its cell, rebased to the excerpt.
+    pub cell: Option<CellSpan>,
+}
+
 /// A spreadsheet cell whose text stands at `start..end` of a workbook's synthetic source text.
 /// Positions in it are reported as line = row, column = character offset within the cell.
 #[derive(Debug, Clone)]
@@ -148,19 +159,28 @@ impl SourceFile {
     /// is gone (at the end of a run) holds on to this instead of the whole file. A line longer than
     /// a snippet shows is cut to a window around the span, and so is a span that long.
     pub fn excerpt(&self, span: Range<usize>) -> (SourceFile, Range<usize>) {
+        let (bounds, span) = self.excerpt_bounds(span);
+        let text = self.text[bounds.bytes.clone()].to_string();
+        let part = self.excerpt_of(text, &bounds);
+        (part, span)
+    }
+
+    /// What [`SourceFile::excerpt`] would copy for `span`, without copying it: the bytes, where
+    /// they start in the whole file, the cell for a workbook; and `span` within those bytes.
+    pub fn excerpt_bounds(&self, span: Range<usize>) -> (ExcerptBounds, Range<usize>) {
         let span = span.start.min(self.text.len())
             ..span
                 .end
                 .min(self.text.len())
                 .max(span.start.min(self.text.len()));
-        let (from, to, origin, cells) = match self.cell_at(span.start) {
+        let (from, to, origin, cell) = match self.cell_at(span.start) {
             Some(cell) => {
                 let rebased = CellSpan {
                     start: 0,
                     end: cell.end - cell.start,
                     ..cell.clone()
                 };
-                (cell.start, cell.end.max(span.end), (0, 0), vec![rebased])
+                (cell.start, cell.end.max(span.end), (0, 0), Some(rebased))
             }
             None => {
                 let line = self.line_index(span.start);
@@ -183,15 +203,38 @@ impl SourceFile {
                 }
                 let before =
                     self.text[line_start..from].chars().count() + self.first_line_offset(line);
-                (from, to, (line + self.origin.0, before), Vec::new())
+                (from, to, (line + self.origin.0, before), None)
             }
         };
-        let mut part = SourceFile::new(self.name.clone(), self.text[from..to].to_string());
-        part.encoding = self.encoding;
-        part.cells = cells;
-        part.origin = origin;
         let end = span.end.min(to).max(span.start);
-        (part, span.start - from..end - from)
+        let bounds = ExcerptBounds {
+            bytes: from..to,
+            origin,
+            cell,
+        };
+        (bounds, span.start - from..end - from)
+    }
+
+    /// The excerpt of this file whose text (`bounds.bytes` of it, copied) is `text`.
+    pub fn excerpt_of(&self, text: String, bounds: &ExcerptBounds) -> SourceFile {
+        let mut part =
+            SourceFile::excerpt_named(self.name.clone(), text, self.encoding, bounds.origin);
+        part.cells = bounds.cell.iter().cloned().collect();
+        part
+    }
+
+    /// An excerpt of a text file made again from what was kept of it: the file's name and
+    /// encoding, the excerpt's text and [`ExcerptBounds::origin`].
+    pub fn excerpt_named(
+        name: Arc<str>,
+        text: String,
+        encoding: Option<TextEncoding>,
+        origin: (usize, usize),
+    ) -> SourceFile {
+        let mut part = SourceFile::new(name, text);
+        part.encoding = encoding;
+        part.origin = origin;
+        part
     }
 
     /// The text of the line holding a byte offset, without its line break.

@@ -8,7 +8,7 @@
 //! after as many searches as a rule's pattern ([`still_quick`]): a 20-line run compiled these with
 //! every engine the `regex` crate builds up front, about 24 million instructions.
 
-use crate::engine::pattern::still_quick;
+use crate::engine::pattern::{CAP, still_quick};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::captures::Captures;
 use std::ops::Range;
@@ -39,6 +39,12 @@ impl Clone for LazyRegex {
 /// configuration (`pattern`), which keeps no capture groups: facts read their values from them.
 fn quick_config() -> meta::Config {
     meta::Config::new().hybrid(false).onepass(false)
+}
+
+/// Every engine, each lazy DFA's cache capped as the rules' are ([`CAP`]: the default 2 MB per
+/// regex and thread was 9 MB of a million-phrase library's run).
+fn full_config() -> meta::Config {
+    meta::Config::new().hybrid_cache_capacity(CAP)
 }
 
 fn build(source: &str, config: meta::Config) -> Regex {
@@ -73,8 +79,7 @@ impl LazyRegex {
             self.quick
                 .get_or_init(|| build(&self.source, quick_config()))
         } else {
-            self.full
-                .get_or_init(|| build(&self.source, meta::Config::new()))
+            self.full.get_or_init(|| build(&self.source, full_config()))
         }
     }
 
