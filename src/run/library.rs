@@ -1395,18 +1395,19 @@ mod tests {
         .unwrap()
     }
 
-    /// Two files, the second repeating the first's phrase, with `budget` bytes of earlier text kept.
-    fn copy_across_files(budget: usize) -> Diagnostic {
+    /// The built-in library pack set up as a run with every rule on, and its profile.
+    fn builtin_library() -> (LibrarySetup, Arc<ProfileLinter>) {
         let pack = crate::engine::builtin::load("library").unwrap().unwrap();
         let mut rules = pack.rules.clone();
         let mut errors = Vec::new();
-        let setup = LibrarySetup::new(
+        let mut setup = LibrarySetup::new(
             &Config::default(),
             &mut rules,
             pack.facts.to_vec(),
             &mut errors,
         );
         assert!(errors.is_empty());
+        setup.activate(&rules, false);
         let linter = crate::Linter::new(rules);
         let profile = Arc::new(ProfileLinter {
             names: RuleNames::of(&linter),
@@ -1415,6 +1416,12 @@ mod tests {
             },
             linter,
         });
+        (setup, profile)
+    }
+
+    /// Two files, the second repeating the first's phrase, with `budget` bytes of earlier text kept.
+    fn copy_across_files(budget: usize) -> Diagnostic {
+        let (setup, profile) = builtin_library();
         let mut run = LibraryRun::new(&setup, 10);
         run.budget = budget;
         let mut found = Vec::new();
@@ -1455,26 +1462,7 @@ mod tests {
     /// reported at the end: the places and snippets are the lines' own, after their files are gone.
     #[test]
     fn statements_reported_at_the_end_keep_their_lines_and_places() {
-        let pack = crate::engine::builtin::load("library").unwrap().unwrap();
-        let mut rules = pack.rules.clone();
-        let mut errors = Vec::new();
-        let setup = LibrarySetup::new(
-            &Config::default(),
-            &mut rules,
-            pack.facts.to_vec(),
-            &mut errors,
-        );
-        assert!(errors.is_empty());
-        let mut setup = setup;
-        setup.activate(&rules, false);
-        let linter = crate::Linter::new(rules);
-        let profile = Arc::new(ProfileLinter {
-            names: RuleNames::of(&linter),
-            profile: Profile {
-                levels: linter.rules.iter().map(|r| Some(r.level)).collect(),
-            },
-            linter,
-        });
+        let (setup, profile) = builtin_library();
         let mut run = LibraryRun::new(&setup, 10);
         run.budget = 0;
         for (name, text) in [
