@@ -35,6 +35,14 @@ pub enum OutputFormat {
     Html,
 }
 
+impl OutputFormat {
+    /// Whether the format shows the text at a finding's related places (pretty's snippets,
+    /// SARIF's `snippet`): only then is an earlier file's text worth keeping.
+    pub fn quotes_related(self) -> bool {
+        matches!(self, OutputFormat::Pretty | OutputFormat::Sarif)
+    }
+}
+
 /// A report format: findings one at a time, then the end of the run.
 pub trait Writer {
     fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()>;

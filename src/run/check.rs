@@ -211,10 +211,18 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
             Input::Stdin => 0,
         })
         .sum();
+    super::memory::prepare_for(input_bytes);
     let library = setup
         .library
         .active
-        .then(|| LibraryRun::new(&setup.library, 0));
+        .then(|| LibraryRun::new(&setup.library, 0))
+        .map(|l| {
+            if format.quotes_related() {
+                l
+            } else {
+                l.without_snippets()
+            }
+        });
     let mut run = Run {
         setup: &setup,
         input_bytes,

@@ -629,6 +629,12 @@ impl LibraryRun {
         id
     }
 
+    /// Keeps no earlier file's text: for a report that does not quote related places.
+    pub fn without_snippets(mut self) -> LibraryRun {
+        self.budget = 0;
+        self
+    }
+
     /// The file is written: its text is kept for snippets while the budget allows.
     pub fn end_file(&mut self, file: FileId) {
         let f = &mut self.files[file as usize];

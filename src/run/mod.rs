@@ -7,6 +7,7 @@ pub mod config;
 pub mod dropped;
 pub mod fix;
 pub mod library;
+pub mod memory;
 pub mod pool;
 pub mod renames;
 pub mod setup;
