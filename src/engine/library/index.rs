@@ -2,10 +2,10 @@
 //! code clashes of earlier ones (known at once), which facts disagree and which stages have no
 //! reply (known at the end), and the counts of the overview.
 //!
-//! Memory stays compact for a million phrases: per phrase a key hash and a slot in an
-//! open-addressing table of phrase ids; per phrase long enough for near-duplicates a 40-byte entry
-//! (odd sketch, size, library, one chain link per band) and a bucket head per band. No phrase text
-//! is kept here.
+//! Memory stays compact for a million phrases: per phrase a key hash, a slot in an
+//! open-addressing table of phrase ids and a bit; per phrase long enough for near-duplicates a
+//! 32-byte entry (odd sketch, size, one chain link per band) and a bucket head per band. No
+//! phrase text is kept here.
 
 use super::chunked::filled;
 use super::key::{BANDS, combine, similarity};
@@ -91,22 +91,109 @@ impl IdTable {
     }
 }
 
-/// A phrase that takes part in near-duplicate search.
+/// A phrase that takes part in near-duplicate search: 32 bytes, a million of them a sizeable part
+/// of a large run's memory. Its phrase and library are not stored in it: entries are made in
+/// phrase order, so [`NearIds`] recovers the phrase of the one entry that wins, and a library's
+/// entries come in runs ([`Index::lib_runs`]).
 #[derive(Debug, Clone, Copy)]
 struct NearEntry {
-    id: PhraseId,
     odd: [u32; 4],
-    size: u16,
-    lib: LibId,
-    /// The previous entry in the same bucket, per band.
+    /// Per band, the previous entry in the same bucket (the low [`LINK_BITS`] bits), and in the
+    /// high bits a quarter of the phrase's size (its bigrams, a `u16`), the band's nibble.
     links: [u32; BANDS],
 }
 
-fn odd_of(e: &NearEntry) -> [u64; 2] {
-    [
-        e.odd[0] as u64 | (e.odd[1] as u64) << 32,
-        e.odd[2] as u64 | (e.odd[3] as u64) << 32,
-    ]
+/// Bits of an entry number in a link: near-duplicate search covers the first 2²⁸ − 1 phrases
+/// that take part (268 million), beyond which phrases are still checked for copies and codes.
+const LINK_BITS: u32 = 28;
+const LINK_MASK: u32 = (1 << LINK_BITS) - 1;
+/// No entry, as a link.
+const NO_LINK: u32 = LINK_MASK;
+
+impl NearEntry {
+    fn new(odd: [u64; 2], size: u16, links: [u32; BANDS]) -> NearEntry {
+        let mut packed = [0; BANDS];
+        for (band, link) in links.iter().enumerate() {
+            let nibble = (size >> (4 * band)) as u32 & 0xf;
+            packed[band] = link | nibble << LINK_BITS;
+        }
+        NearEntry {
+            odd: [
+                odd[0] as u32,
+                (odd[0] >> 32) as u32,
+                odd[1] as u32,
+                (odd[1] >> 32) as u32,
+            ],
+            links: packed,
+        }
+    }
+
+    fn odd(&self) -> [u64; 2] {
+        [
+            self.odd[0] as u64 | (self.odd[1] as u64) << 32,
+            self.odd[2] as u64 | (self.odd[3] as u64) << 32,
+        ]
+    }
+
+    fn size(&self) -> u16 {
+        (0..BANDS).fold(0, |size, band| {
+            size | ((self.links[band] >> LINK_BITS) as u16) << (4 * band)
+        })
+    }
+
+    fn link(&self, band: usize) -> u32 {
+        self.links[band] & LINK_MASK
+    }
+}
+
+/// The phrase of each near-duplicate entry, in about a bit a phrase: which phrases have an entry,
+/// and the phrase of every 64th entry. Only the entry that wins a search is looked up.
+#[derive(Debug, Default)]
+struct NearIds {
+    /// Bit `id` is set when phrase `id` has an entry.
+    has: Vec<u64>,
+    /// The phrase of entry `64 k`.
+    every64: Vec<PhraseId>,
+    entries: u32,
+}
+
+impl NearIds {
+    /// Phrase `id` (the next phrase) has an entry or not.
+    fn push(&mut self, id: PhraseId, entry: bool) {
+        let word = id as usize / 64;
+        if word == self.has.len() {
+            self.has.push(0);
+        }
+        if entry {
+            self.has[word] |= 1 << (id % 64);
+            if self.entries.is_multiple_of(64) {
+                self.every64.push(id);
+            }
+            self.entries += 1;
+        }
+    }
+
+    /// The phrase of entry `entry`: the (entry mod 64)-th phrase with an entry from that of the
+    /// last 64th entry before it on.
+    fn id_of(&self, entry: u32) -> PhraseId {
+        let from = self.every64[entry as usize / 64];
+        let mut k = entry % 64;
+        let mut word = from as usize / 64;
+        // Phrases before `from` in its word are not counted.
+        let mut bits = self.has[word] & (u64::MAX << (from % 64));
+        loop {
+            let n = bits.count_ones();
+            if k < n {
+                for _ in 0..k {
+                    bits &= bits - 1;
+                }
+                return (word * 64) as PhraseId + bits.trailing_zeros();
+            }
+            k -= n;
+            word += 1;
+            bits = self.has[word];
+        }
+    }
 }
 
 /// What adding a phrase found.
@@ -180,6 +267,9 @@ pub struct Index {
     /// Whose first copy already counts as copied.
     copied: std::collections::HashSet<PhraseId>,
     near: Chunked<NearEntry>,
+    near_ids: NearIds,
+    /// The library of the near-duplicate entries: (first entry, library) where it changes.
+    lib_runs: Vec<(u32, LibId)>,
     heads: Vec<u32>,
     bucket_bits: u32,
     libs: Vec<LibStats>,
@@ -207,7 +297,7 @@ impl Index {
             keys: Chunked::with_first(expected),
             coded: Chunked::with_first(expected),
             near: Chunked::with_first(expected),
-            heads: filled(BANDS << bucket_bits, NONE),
+            heads: filled(BANDS << bucket_bits, NO_LINK),
             bucket_bits,
             threshold,
             ..Index::default()
@@ -325,14 +415,18 @@ impl Index {
                 }
             }
         }
+        let mut entry = false;
         if events.duplicate_of.is_none()
             && let Some(shape) = sketch.shape
+            && self.near.len() < NO_LINK as usize
         {
-            events.near = self.near_search(lib, id, shape);
+            events.near = self.near_search(lib, shape);
+            entry = true;
             if events.near.is_some() {
                 self.libs[lib as usize].near += 1;
             }
         }
+        self.near_ids.push(id, entry);
         (id, events)
     }
 
@@ -341,17 +435,23 @@ impl Index {
         (band << self.bucket_bits) | (h as usize & ((1 << self.bucket_bits) - 1))
     }
 
+    /// The library of entry `p`.
+    fn lib_of(&self, p: u32) -> LibId {
+        match self.lib_runs.as_slice() {
+            [(_, lib)] => *lib,
+            runs => runs[runs.partition_point(|&(first, _)| first <= p) - 1].1,
+        }
+    }
+
     /// The most similar earlier phrase among the candidates, then the phrase joins the buckets.
-    fn near_search(
-        &mut self,
-        lib: LibId,
-        id: PhraseId,
-        shape: super::key::Shape,
-    ) -> Option<(PhraseId, f64)> {
+    fn near_search(&mut self, lib: LibId, shape: super::key::Shape) -> Option<(PhraseId, f64)> {
         let odd = shape.odd;
         let me = self.near.len() as u32;
+        if self.lib_runs.last().is_none_or(|&(_, l)| l != lib) {
+            self.lib_runs.push((me, lib));
+        }
         let mut slots = [0usize; BANDS];
-        let mut links = [NONE; BANDS];
+        let mut links = [NO_LINK; BANDS];
         for (band, key) in shape.bands.iter().enumerate() {
             slots[band] = self.bucket(band, *key, lib);
             links[band] = self.heads[slots[band]];
@@ -360,28 +460,28 @@ impl Index {
         // cache miss, and four independent ones overlap where one chain after another would wait
         // for each. The winner is the most similar candidate, among equals the one a walk of
         // band after band meets first, as if they were walked so.
-        let mut best: Option<(PhraseId, f64, (usize, usize))> = None;
+        let mut best: Option<(u32, f64, (usize, usize))> = None;
         let mut at = links;
         for step in 0..MAX_WALK {
             let mut any = false;
             for (band, next) in at.iter_mut().enumerate() {
                 let p = *next;
-                if p == NONE {
+                if p == NO_LINK {
                     continue;
                 }
                 any = true;
                 let e = self.near[p as usize];
                 // A candidate met in several bands is compared again: cheaper than remembering it.
-                if e.lib == lib {
-                    let s = similarity(shape.size, odd, e.size, odd_of(&e));
+                if self.lib_of(p) == lib {
+                    let s = similarity(shape.size, odd, e.size(), e.odd());
                     let order = (band, step);
                     if s >= self.threshold
                         && best.is_none_or(|(_, b, o)| s > b || (s == b && order < o))
                     {
-                        best = Some((e.id, s, order));
+                        best = Some((p, s, order));
                     }
                 }
-                *next = e.links[band];
+                *next = e.link(band);
             }
             if !any {
                 break;
@@ -390,19 +490,8 @@ impl Index {
         for slot in slots {
             self.heads[slot] = me;
         }
-        self.near.push(NearEntry {
-            id,
-            odd: [
-                odd[0] as u32,
-                (odd[0] >> 32) as u32,
-                odd[1] as u32,
-                (odd[1] >> 32) as u32,
-            ],
-            size: shape.size,
-            lib,
-            links,
-        });
-        best.map(|(id, s, _)| (id, s))
+        self.near.push(NearEntry::new(odd, shape.size, links));
+        best.map(|(p, s, _)| (self.near_ids.id_of(p), s))
     }
 
     /// Counts a document's groups: (name, scene, phrases) and the phrases without a group.
@@ -557,6 +646,46 @@ mod tests {
         assert_eq!(run(&mut resized), expected);
     }
 
+    /// Entries' phrases are found again whatever the gaps between them: none, short, longer than
+    /// a word, at word edges.
+    #[test]
+    fn entries_find_their_phrases() {
+        let mut ids = NearIds::default();
+        let mut expected = Vec::new();
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for id in 0..5000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Runs of phrases with entries, and gaps up to 300 long.
+            let entry = match id / 500 {
+                0 => true,
+                3 => id % 300 == 7,
+                _ => !x.is_multiple_of(3),
+            };
+            ids.push(id, entry);
+            if entry {
+                expected.push(id);
+            }
+        }
+        for (entry, id) in expected.iter().enumerate() {
+            assert_eq!(ids.id_of(entry as u32), *id, "entry {entry}");
+        }
+    }
+
+    /// An entry keeps every size a phrase can have, beside its links.
+    #[test]
+    fn entries_keep_size_and_links() {
+        for size in [0, 1, 15, 16, 255, 4096, 40_000, u16::MAX] {
+            let links = [0, 7, NO_LINK, LINK_MASK - 1];
+            let e = NearEntry::new([u64::MAX, 5], size, links);
+            assert_eq!(e.size(), size);
+            assert_eq!((0..BANDS).map(|b| e.link(b)).collect::<Vec<_>>(), links);
+            assert_eq!(e.odd(), [u64::MAX, 5]);
+        }
+        assert_eq!(size_of::<NearEntry>(), 32);
+    }
+
     #[test]
     fn copies_variants_and_code_clashes() {
         let lib = Library {
@@ -605,6 +734,27 @@ mod tests {
         assert_eq!(index.add(a, &s).1.duplicate_of, None);
         assert_eq!(index.add(b, &s).1.duplicate_of, None);
         assert_eq!(index.add(a, &s).1.duplicate_of, Some(0));
+        // Near-duplicates too, with the shops' phrases interleaved.
+        let lib = Library {
+            near: true,
+            ..Library::default()
+        };
+        let first = "亲，这款是纯棉的，正常穿着不会起球，洗涤时建议手洗";
+        let variant = "亲，这款是纯棉的，正常穿着不会起球，洗涤时建议您手洗";
+        let sketch = |t| lib.sketch(t, Scene::Common, None);
+        let mut index = Index::new(10, 0.8);
+        let a = index.library(Some(&Arc::from("甲店")));
+        let b = index.library(Some(&Arc::from("乙店")));
+        let (a1, _) = index.add(a, &sketch(first));
+        assert_eq!(
+            index.add(b, &sketch(variant)).1.near,
+            None,
+            "another shop's"
+        );
+        let (_, e) = index.add(a, &sketch(variant));
+        assert_eq!(e.near.map(|(id, _)| id), Some(a1));
+        let (_, e) = index.add(b, &sketch(first));
+        assert_eq!(e.near.map(|(id, _)| id), Some(a1 + 1));
     }
 
     #[test]
