@@ -3,9 +3,9 @@
 //! reply (known at the end), and the counts of the overview.
 //!
 //! Memory stays compact for a million phrases: per phrase a key hash, a slot in an
-//! open-addressing table of phrase ids and a bit; per phrase long enough for near-duplicates a
-//! 32-byte entry (odd sketch, size, one chain link per band) and a bucket head per band. No
-//! phrase text is kept here.
+//! open-addressing table of phrase ids and two bits; per phrase long enough for near-duplicates a
+//! 32-byte entry (odd sketch, size, one chain link per band) and a bucket head per band; per
+//! quick code its hash and a slot. No phrase text is kept here.
 
 use super::chunked::filled;
 use super::key::{BANDS, combine, similarity};
@@ -93,7 +93,7 @@ impl IdTable {
 
 /// A phrase that takes part in near-duplicate search: 32 bytes, a million of them a sizeable part
 /// of a large run's memory. Its phrase and library are not stored in it: entries are made in
-/// phrase order, so [`NearIds`] recovers the phrase of the one entry that wins, and a library's
+/// phrase order, so [`Members`] recovers the phrase of the one entry that wins, and a library's
 /// entries come in runs ([`Index::lib_runs`]).
 #[derive(Debug, Clone, Copy)]
 struct NearEntry {
@@ -146,19 +146,21 @@ impl NearEntry {
     }
 }
 
-/// The phrase of each near-duplicate entry, in about a bit a phrase: which phrases have an entry,
-/// and the phrase of every 64th entry. Only the entry that wins a search is looked up.
+/// Some of the phrases, numbered in phrase order (the near-duplicate entries, the stored codes):
+/// finds the phrase of a member by its number, in about a bit a phrase (which phrases are members,
+/// and the phrase of every 64th member) instead of 4 bytes a member. A member is looked up only
+/// when it is found again (the entry that wins a search, a code used twice).
 #[derive(Debug, Default)]
-struct NearIds {
-    /// Bit `id` is set when phrase `id` has an entry.
+struct Members {
+    /// Bit `id` is set when phrase `id` is a member.
     has: Vec<u64>,
-    /// The phrase of entry `64 k`.
+    /// The phrase of member `64 k`.
     every64: Vec<PhraseId>,
     entries: u32,
 }
 
-impl NearIds {
-    /// Phrase `id` (the next phrase) has an entry or not.
+impl Members {
+    /// Phrase `id` (the next phrase) is a member or not.
     fn push(&mut self, id: PhraseId, entry: bool) {
         let word = id as usize / 64;
         if word == self.has.len() {
@@ -173,8 +175,8 @@ impl NearIds {
         }
     }
 
-    /// The phrase of entry `entry`: the (entry mod 64)-th phrase with an entry from that of the
-    /// last 64th entry before it on.
+    /// The phrase of member `entry`: the (entry mod 64)-th member from the last 64th member before
+    /// it on.
     fn id_of(&self, entry: u32) -> PhraseId {
         let from = self.every64[entry as usize / 64];
         let mut k = entry % 64;
@@ -261,13 +263,15 @@ pub struct Index {
     /// Per phrase: its key hash mixed with its library (0: none).
     keys: Chunked<u64>,
     dups: IdTable,
-    /// Phrases with a code: (phrase, code hash mixed with library, in two halves: 12 bytes).
-    coded: Chunked<(PhraseId, u32, u32)>,
+    /// The codes of phrases with a code not used before: the hash mixed with the library.
+    coded: Chunked<u64>,
+    /// Their phrases.
+    coded_ids: Members,
     codes: IdTable,
     /// Whose first copy already counts as copied.
     copied: std::collections::HashSet<PhraseId>,
     near: Chunked<NearEntry>,
-    near_ids: NearIds,
+    near_ids: Members,
     /// The library of the near-duplicate entries: (first entry, library) where it changes.
     lib_runs: Vec<(u32, LibId)>,
     heads: Vec<u32>,
@@ -395,19 +399,19 @@ impl Index {
                 stats.copied += 1;
             }
         }
+        let mut new_code = false;
         if let Some((code, _)) = sketch.code {
             let code = combine(code, salt).max(1);
             let n = self.coded.len() as u32;
             let coded = &self.coded;
             // Only codes already stored are looked up: `n` is stored after.
-            let whole = |(_, hi, lo): (PhraseId, u32, u32)| (hi as u64) << 32 | lo as u64;
-            match self
-                .codes
-                .get_or_insert(code, n, |i| whole(coded[i as usize]))
-            {
-                None => self.coded.push((id, (code >> 32) as u32, code as u32)),
+            match self.codes.get_or_insert(code, n, |i| coded[i as usize]) {
+                None => {
+                    self.coded.push(code);
+                    new_code = true;
+                }
                 Some(first) => {
-                    let first = self.coded[first as usize].0;
+                    let first = self.coded_ids.id_of(first);
                     if self.keys[first as usize] != key || key == 0 {
                         events.code_of = Some(first);
                         self.libs[lib as usize].code_clashes += 1;
@@ -427,6 +431,7 @@ impl Index {
             }
         }
         self.near_ids.push(id, entry);
+        self.coded_ids.push(id, new_code);
         (id, events)
     }
 
@@ -646,11 +651,11 @@ mod tests {
         assert_eq!(run(&mut resized), expected);
     }
 
-    /// Entries' phrases are found again whatever the gaps between them: none, short, longer than
+    /// Members' phrases are found again whatever the gaps between them: none, short, longer than
     /// a word, at word edges.
     #[test]
-    fn entries_find_their_phrases() {
-        let mut ids = NearIds::default();
+    fn members_find_their_phrases() {
+        let mut ids = Members::default();
         let mut expected = Vec::new();
         let mut x = 0x2545_f491_4f6c_dd1d_u64;
         for id in 0..5000u32 {
