@@ -7,7 +7,8 @@
 //! library tells (promises that disagree, stages without a reply) is reported after the last file,
 //! before the report ends.
 //!
-//! Memory is bounded for a million phrases: per phrase the index's hashes and an 8-byte [`Spot`];
+//! Memory is bounded for a million phrases: per phrase the index's hashes and about 3 bytes of
+//! [`Spots`];
 //! the text of earlier files is kept only up to [`RETAIN_BYTES`] (a place in a file no longer in
 //! memory is named without a snippet); a fact statement keeps an excerpt of its line, since its
 //! finding may be reported at the end.
@@ -30,9 +31,12 @@ use crate::text::encoding::TextEncoding;
 use crate::text::phrase::Phrase;
 use crate::text::scene::Scene;
 use crate::text::source::{PositionCursor, SourceFile};
+use spots::{Place, Spots};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
+
+mod spots;
 
 /// Text of earlier files kept for snippets of related places, at most.
 pub const RETAIN_BYTES: usize = 8 << 20;
@@ -316,21 +320,6 @@ pub struct Seen {
     cell: Option<(Arc<str>, u32)>,
 }
 
-/// Where a phrase starts and ends, kept for every phrase of the run: 8 bytes. Its file is the
-/// last whose first phrase is not after it; a phrase over several lines keeps its end line in
-/// `LibraryRun::ends`; a workbook cell's sheet and column are in its file's `cells`, and byte
-/// offsets (for snippets) in its file's `offsets` while the file's text is kept.
-#[derive(Debug, Clone, Copy)]
-struct Spot {
-    line: u32,
-    /// Columns past [`WIDE`] (a phrase far along a long line) are kept in `LibraryRun::wide`.
-    column: u16,
-    end_column: u16,
-}
-
-/// A column too far to keep in a [`Spot`].
-const WIDE: u16 = u16::MAX;
-
 /// A position or offset as stored (files over 4 GiB are refused on reading).
 fn sat(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -469,11 +458,10 @@ pub type FileId = u32;
 /// The library checks of a run as its files go by.
 pub struct LibraryRun {
     index: Index,
-    spots: Chunked<Spot>,
-    /// The end (line, column) of phrases that end on another line than they start.
-    ends: HashMap<PhraseId, (u32, u32)>,
-    /// The (column, end column) of phrases with a column past [`WIDE`].
-    wide: HashMap<PhraseId, (u32, u32)>,
+    /// Where each phrase stands. Its file is the last whose first phrase is not after it; a
+    /// workbook cell's sheet and column are in its file's `cells`, and byte offsets (for snippets)
+    /// in its file's `offsets` while the file's text is kept.
+    spots: Spots,
     files: Vec<FileInfo>,
     retained: usize,
     /// Text of earlier files kept, at most ([`RETAIN_BYTES`]).
@@ -503,9 +491,7 @@ impl LibraryRun {
     pub fn new(setup: &LibrarySetup, expected: usize) -> LibraryRun {
         LibraryRun {
             index: Index::new(expected, setup.threshold),
-            spots: Chunked::default(),
-            ends: HashMap::new(),
-            wide: HashMap::new(),
+            spots: Spots::default(),
             files: Vec::new(),
             retained: 0,
             budget: RETAIN_BYTES,
@@ -770,20 +756,13 @@ impl LibraryRun {
                 None => u32::MAX,
             };
             f.cells.push(packed);
-        } else if s.end_line != s.line {
-            self.ends.insert(id, (sat(s.end_line), sat(s.end_column)));
         }
-        let (column, end_column) = match (u16::try_from(s.column), u16::try_from(s.end_column)) {
-            (Ok(c), Ok(e)) if c < WIDE && e < WIDE => (c, e),
-            _ => {
-                self.wide.insert(id, (sat(s.column), sat(s.end_column)));
-                (WIDE, WIDE)
-            }
-        };
-        self.spots.push(Spot {
+        debug_assert_eq!(id as usize, self.spots.len());
+        self.spots.push(Place {
             line: sat(s.line),
-            column,
-            end_column,
+            column: sat(s.column),
+            end_line: sat(s.end_line),
+            end_column: sat(s.end_column),
         });
     }
 
@@ -919,12 +898,7 @@ impl LibraryRun {
     /// Another phrase as a related place: shown as a snippet when its file is in memory, named
     /// otherwise.
     fn related(&self, id: PhraseId, message: String) -> Related {
-        let s = self.spots[id as usize];
-        let (column, end_column) = if s.column == WIDE {
-            self.wide.get(&id).copied().unwrap_or_default()
-        } else {
-            (s.column as u32, s.end_column as u32)
-        };
+        let s = self.spots.get(id as usize);
         let file = self.files.partition_point(|f| f.first <= id) - 1;
         let f = &self.files[file];
         let index = (id - f.first) as usize;
@@ -943,7 +917,6 @@ impl LibraryRun {
             }
             _ => (None, None),
         };
-        let (end_line, end_column) = self.ends.get(&id).copied().unwrap_or((s.line, end_column));
         let (source, span) = match (&f.source, f.offsets.get(index)) {
             (Some(src), Some(&(a, b))) => (src.clone(), a as usize..b as usize),
             _ => (self.placeholder(file as u32), 0..0),
@@ -951,9 +924,9 @@ impl LibraryRun {
         Related {
             path: f.path.clone(),
             line: s.line as usize,
-            column: column as usize,
-            end_line: end_line as usize,
-            end_column: end_column as usize,
+            column: s.column as usize,
+            end_line: s.end_line as usize,
+            end_column: s.end_column as usize,
             message,
             sheet,
             cell,
