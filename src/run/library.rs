@@ -758,10 +758,12 @@ impl LibraryRun {
             f.cells.push(packed);
         }
         debug_assert_eq!(id as usize, self.spots.len());
+        // A workbook cell's place is its row; the columns are within the cell.
+        let end_line = if f.workbook { s.line } else { s.end_line };
         self.spots.push(Place {
             line: sat(s.line),
             column: sat(s.column),
-            end_line: sat(s.end_line),
+            end_line: sat(end_line),
             end_column: sat(s.end_column),
         });
     }

@@ -99,7 +99,8 @@ impl IdTable {
 struct NearEntry {
     odd: [u32; 4],
     /// Per band, the previous entry in the same bucket (the low [`LINK_BITS`] bits), and in the
-    /// high bits a quarter of the phrase's size (its bigrams, a `u16`), the band's nibble.
+    /// high 4 bits a nibble of the phrase's size (its bigrams, a `u16`): band `k` holds bits
+    /// `4k..4k + 4`.
     links: [u32; BANDS],
 }
 
