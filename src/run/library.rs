@@ -1400,22 +1400,38 @@ mod tests {
         (setup, profile)
     }
 
+    /// Adds text files to a run one after another, as a check does; the findings known at once.
+    fn add_files(
+        run: &mut LibraryRun,
+        setup: &LibrarySetup,
+        profile: &Arc<ProfileLinter>,
+        files: &[(&str, &str)],
+    ) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for (name, text) in files {
+            let doc = document(name, text);
+            let file = run.start_file(&doc, profile, None);
+            let seen = setup.seen(&doc, 0..doc.len());
+            found.extend(run.phrases(setup, &doc, file, 0..doc.len(), seen));
+            run.end_file(file);
+        }
+        found
+    }
+
     /// Two files, the second repeating the first's phrase, with `budget` bytes of earlier text kept.
     fn copy_across_files(budget: usize) -> Diagnostic {
         let (setup, profile) = builtin_library();
         let mut run = LibraryRun::new(&setup, 10);
         run.budget = budget;
-        let mut found = Vec::new();
-        for (name, text) in [
-            ("a.txt", "您好，请问有什么可以帮您？\n"),
-            ("b.txt", "您好，請問有什麼可以幫您\n"),
-        ] {
-            let doc = document(name, text);
-            let file = run.start_file(&doc, &profile, None);
-            let seen = setup.seen(&doc, 0..doc.len());
-            found.extend(run.phrases(&setup, &doc, file, 0..doc.len(), seen));
-            run.end_file(file);
-        }
+        let mut found = add_files(
+            &mut run,
+            &setup,
+            &profile,
+            &[
+                ("a.txt", "您好，请问有什么可以帮您？\n"),
+                ("b.txt", "您好，請問有什麼可以幫您\n"),
+            ],
+        );
         assert_eq!(found.len(), 1);
         found.pop().unwrap()
     }
@@ -1446,16 +1462,15 @@ mod tests {
         let (setup, profile) = builtin_library();
         let mut run = LibraryRun::new(&setup, 10);
         run.budget = 0;
-        for (name, text) in [
-            ("a.txt", "欢迎光临小店\n亲，全场满99包邮哦\n"),
-            ("b.txt", "您好\n本店满88元包邮\n\n親，滿88包郵的喔\n"),
-        ] {
-            let doc = document(name, text);
-            let file = run.start_file(&doc, &profile, None);
-            let seen = setup.seen(&doc, 0..doc.len());
-            run.phrases(&setup, &doc, file, 0..doc.len(), seen);
-            run.end_file(file);
-        }
+        add_files(
+            &mut run,
+            &setup,
+            &profile,
+            &[
+                ("a.txt", "欢迎光临小店\n亲，全场满99包邮哦\n"),
+                ("b.txt", "您好\n本店满88元包邮\n\n親，滿88包郵的喔\n"),
+            ],
+        );
         let found: Vec<Diagnostic> = run
             .finish(&setup)
             .into_iter()
