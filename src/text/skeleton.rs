@@ -408,9 +408,28 @@ fn is_mask_star(cs: &[Ch], i: usize) -> bool {
 /// Homophones and abbreviations of 微信 and QQ become the words themselves.
 fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
     // Run on every phrase: the common case (no 微-sound, no 扣-sound) costs a comparison or two.
-    for i in 0..cs.len().saturating_sub(1) {
+    let mut i = 0;
+    while i + 1 < cs.len() {
         let (a, b) = (cs[i].c, cs[i + 1].c);
         let wei = a == 'v' || is_wei(a);
+        // 信 spelled in pinyin after a 微-sound: 薇 xin, v xin (not xing, xinjiang)
+        if wei
+            && b == 'x'
+            && cs.get(i + 2).is_some_and(|c| c.c == 'i')
+            && cs.get(i + 3).is_some_and(|c| c.c == 'n')
+            && !cs.get(i + 4).is_some_and(|c| c.c.is_ascii_alphabetic())
+            && !(a == 'v' && i > 0 && cs[i - 1].c.is_ascii_alphabetic())
+        {
+            cs[i].c = '微';
+            // one 信 standing for the three letters: a match ends at the last of them
+            cs[i + 1] = Ch {
+                c: '信',
+                origin: cs[i + 3].origin,
+            };
+            cs.drain(i + 2..i + 4);
+            i += 1;
+            continue;
+        }
         if wei {
             // 微 itself only with 讯, 芯 or x: 稍微新一点, 轻微辛辣 are not WeChat
             let xin = if a == '微' {
@@ -426,16 +445,19 @@ fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
             if xin && !latin_both && !NOT_WEIXIN.iter().any(word) {
                 // 微芯片 is a chip, not WeChat.
                 if a == '微' && b == '芯' && cs.get(i + 2).is_some_and(|c| c.c == '片') {
+                    i += 1;
                     continue;
                 }
                 // a Latin letter inside a Latin word (review, vxe) is not an abbreviation
                 let latin_inside = (a == 'v' && i > 0 && cs[i - 1].c.is_ascii_alphabetic())
                     || (b == 'x' && cs.get(i + 2).is_some_and(|c| c.c.is_ascii_alphabetic()));
                 if latin_inside {
+                    i += 1;
                     continue;
                 }
                 cs[i].c = '微';
                 cs[i + 1].c = '信';
+                i += 1;
                 continue;
             }
         }
@@ -443,6 +465,7 @@ fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
             cs[i].c = 'q';
             cs[i + 1].c = 'q';
         }
+        i += 1;
     }
     cs
 }
@@ -523,6 +546,11 @@ mod tests {
     fn spans_map_back_to_the_original_characters() {
         assert_eq!(span("加我 V－X 好吗", "vx"), "V－X");
         assert_eq!(span("親，加薇信吧", "微信"), "薇信");
+        assert_eq!(sk("加我薇 xin：ql886601"), "加我微信:ql886601");
+        assert_eq!(span("加我薇 xin：ql", "微信"), "薇 xin");
+        assert_eq!(sk("v xin号"), "微信号");
+        assert_eq!(sk("微xing"), "微xing");
+        assert_eq!(sk("review xin"), "reviewxin");
         assert_eq!(
             span("打 138 1234 5678 找我", "13812345678"),
             "138 1234 5678"
