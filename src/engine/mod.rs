@@ -10,6 +10,7 @@ pub mod literals;
 pub mod pack;
 pub mod pattern;
 pub mod rules;
+pub mod starts;
 
 use crate::error::{Error, LocatedError};
 use linter::Linter;

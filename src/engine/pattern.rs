@@ -9,16 +9,18 @@
 //! lazy DFA (half the work: no reverse automaton), which is quick to build and fast enough on a few
 //! phrases; after [`UPGRADE`] searches (a search counting once per kilobyte of text) it is compiled
 //! again in full, so a large file or a long text gets the DFA's speed and a short one never pays for
-//! it. The built-in packs' literals are worked out at build time
+//! it. A regex whose matches can only begin at the text's start or at a few characters is searched
+//! anchored at each place they occur ([`starts`]). The built-in packs' literals are worked out at build time
 //! (`build.rs`), so a run parses none of their patterns up front, and a pattern a run never needs is
 //! never compiled. Regex searches take a cache from the caller, one per thread, so worker threads
 //! never contend for the regex's own pool.
 
 use crate::engine::literals;
+use crate::engine::starts::{self, Starts};
 use aho_corasick::AhoCorasick;
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::iter::Searcher;
-use regex_automata::{Input, MatchKind, meta};
+use regex_automata::{Anchored, Input, MatchKind, meta};
 use regex_syntax::hir::Hir;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -49,6 +51,8 @@ struct Inner {
     matcher: OnceLock<Compiled>,
     /// The regex with every engine the regex crate would use.
     full: OnceLock<meta::Regex>,
+    /// Where matches begin, when few characters can begin them (known once the regex is built).
+    starts: OnceLock<Option<StartAt>>,
     /// Searches so far (counted until the full regex is built).
     uses: AtomicU32,
 }
@@ -108,6 +112,76 @@ impl Lits {
 enum Compiled {
     Literals(AhoCorasick),
     Regex(meta::Regex),
+}
+
+/// [`Starts`] ready to search. A set of at most [`starts::MAX_CHARS`] characters: looked up in a
+/// bitmap (ASCII) or by binary search, which costs less than building an automaton per pattern
+/// (a small run builds dozens) and about as much to scan a phrase with.
+struct StartAt {
+    at_text_start: bool,
+    ascii: u128,
+    /// The characters outside ASCII, sorted.
+    wide: Box<[char]>,
+}
+
+impl StartAt {
+    fn new(s: Starts) -> StartAt {
+        let ascii = s
+            .chars
+            .iter()
+            .filter(|c| c.is_ascii())
+            .fold(0u128, |m, &c| m | 1 << (c as u32));
+        StartAt {
+            at_text_start: s.at_text_start,
+            ascii,
+            wide: s.chars.into_iter().filter(|c| !c.is_ascii()).collect(),
+        }
+    }
+
+    fn starts_with(&self, c: char) -> bool {
+        if c.is_ascii() {
+            self.ascii >> (c as u32) & 1 == 1
+        } else {
+            self.wide.binary_search(&c).is_ok()
+        }
+    }
+
+    /// Every match, leftmost-first and non-overlapping: the regex searched anchored at each place
+    /// a match can begin, from the end of the last match on. No match is empty ([`starts`]).
+    fn find_iter(
+        &self,
+        re: &meta::Regex,
+        cache: &mut meta::Cache,
+        text: &str,
+        mut f: impl FnMut(Range<usize>) -> bool,
+    ) {
+        let mut next = 0;
+        let mut at = |from: usize, next: &mut usize| -> bool {
+            let input = Input::new(text).range(from..).anchored(Anchored::Yes);
+            match re.search_with(cache, &input) {
+                Some(m) => {
+                    *next = m.end();
+                    f(m.range())
+                }
+                None => true,
+            }
+        };
+        if self.at_text_start && !at(0, &mut next) {
+            return;
+        }
+        for (from, c) in text.char_indices() {
+            if !self.starts_with(c) {
+                continue;
+            }
+            // A start inside the last match, or the text's start tried already.
+            if from < next || (from == 0 && self.at_text_start) {
+                continue;
+            }
+            if !at(from, &mut next) {
+                return;
+            }
+        }
+    }
 }
 
 // Every built-in pattern, sorted, with its required and exact literals, from `build.rs`: record `i`
@@ -294,6 +368,11 @@ fn analyse(hir: &Hir) -> Analysis {
     }
 }
 
+/// Where the pattern's matches begin, ready to search, when few characters can begin them.
+fn start_at(hir: &Hir) -> Option<StartAt> {
+    starts::starts(hir).map(StartAt::new)
+}
+
 /// The automaton of a pattern that is only words: at the leftmost start, the longest word, as
 /// [`prefer_longer`] orders the regex's alternatives.
 fn leftmost_longest(lits: &[&[u8]]) -> AhoCorasick {
@@ -312,6 +391,7 @@ impl Pattern {
             analysis: OnceLock::new(),
             matcher: OnceLock::new(),
             full: OnceLock::new(),
+            starts: OnceLock::new(),
             uses: AtomicU32::new(0),
         }
     }
@@ -323,11 +403,13 @@ impl Pattern {
         // Built even when the pattern is only literals: a pattern too big for the regex crate is an
         // error in the pack.
         let analysis = analyse(&hir);
+        let start = start_at(&hir);
         let re = meta::Builder::new()
             .configure(full_config())
             .build_from_hir(&prefer_longer(hir))
             .map_err(|e| build_error(&e))?;
         let inner = Pattern::with(source);
+        let _ = inner.starts.set(start);
         if let Some(lits) = analysis.exact.get() {
             let _ = inner
                 .matcher
@@ -399,6 +481,7 @@ impl Pattern {
     fn build(&self, config: meta::Config) -> meta::Regex {
         let hir = parse(&self.0.source)
             .unwrap_or_else(|e| panic!("pattern {:?} does not parse: {e}", self.0.source));
+        self.0.starts.get_or_init(|| start_at(&hir));
         meta::Builder::new()
             .configure(config)
             .build_from_hir(&prefer_longer(hir))
@@ -442,7 +525,18 @@ impl Pattern {
     pub fn is_match(&self, caches: &mut Caches, text: &str) -> bool {
         match self.engine(text.len()) {
             Engine::Literals(ac) => ac.is_match(text),
-            Engine::Regex(re, i) => re.is_match_with(cache(caches, re, i), &Input::new(text)),
+            Engine::Regex(re, i) => {
+                let cache = cache(caches, re, i);
+                if let Some(Some(st)) = self.0.starts.get() {
+                    let mut found = false;
+                    st.find_iter(re, cache, text, |_| {
+                        found = true;
+                        false
+                    });
+                    return found;
+                }
+                re.is_match_with(cache, &Input::new(text))
+            }
         }
     }
 
@@ -460,6 +554,13 @@ impl Pattern {
             Engine::Literals(ac) => ac.find_iter(text).for_each(|m| f(m.range())),
             Engine::Regex(re, i) => {
                 let cache = cache(caches, re, i);
+                if let Some(Some(st)) = self.0.starts.get() {
+                    st.find_iter(re, cache, text, |r| {
+                        f(r);
+                        true
+                    });
+                    return;
+                }
                 let mut it = Searcher::new(Input::new(text));
                 while let Some(m) = it.advance(|input| Ok(re.search_with(cache, input))) {
                     if empty || !m.is_empty() {
@@ -561,13 +662,13 @@ mod tests {
         }
     }
 
-    /// The two shortcuts are checked against the regex itself, built the regex crate's way: the gate's
-    /// literal sets are in every phrase a pattern matches, and a pattern matched as literals finds
-    /// exactly the regex's matches.
+    /// The shortcuts are checked against the regex itself, built the regex crate's way: the gate's
+    /// literal sets are in every phrase a pattern matches, a pattern matched as literals finds
+    /// exactly the regex's matches, and so does one searched only where its matches can begin.
     #[test]
     fn literals_are_in_every_match_and_literal_patterns_match_as_the_regex() {
         let (patterns, phrases) = patterns_and_phrases();
-        let (mut matched, mut literal) = (0, 0);
+        let (mut matched, mut literal, mut anchored) = (0, 0, 0);
         for p in &patterns {
             let re = meta::Builder::new()
                 .configure(
@@ -603,11 +704,20 @@ mod tests {
                 let mut got = Vec::new();
                 p.find_iter(&mut caches, text, true, |r| got.push(r));
                 assert_eq!(got, want, "{} on {text}", p.as_str());
+                assert_eq!(
+                    p.is_match(&mut caches, text),
+                    !want.is_empty(),
+                    "{} on {text}",
+                    p.as_str()
+                );
+                if matches!(p.0.starts.get(), Some(Some(_))) && !want.is_empty() {
+                    anchored += 1;
+                }
             }
         }
         assert!(
-            matched > 1000 && literal > 1000,
-            "{matched} matches, {literal} literal checks"
+            matched > 1000 && literal > 1000 && anchored > 1000,
+            "{matched} matches, {literal} literal checks, {anchored} by their starts"
         );
     }
 
