@@ -12,8 +12,8 @@
 //! it. A regex whose matches can only begin at the text's start or at a few characters is searched
 //! anchored at each place they occur ([`starts`]). The built-in packs' literals are worked out at
 //! build time (`build.rs`), so a run parses none of their patterns up front, and a pattern a run
-//! never needs is never compiled. Regex searches take a cache from the caller, one per thread, so worker threads
-//! never contend for the regex's own pool.
+//! never needs is never compiled. Regex searches take a cache from the caller, one per thread, so
+//! worker threads never contend for the regex's own pool.
 
 use crate::engine::literals;
 use crate::engine::starts::{self, Starts};

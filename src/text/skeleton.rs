@@ -22,7 +22,8 @@
 //!    `v❤信` → `v信`). Clause punctuation (`，。！？；：、`), brackets and line breaks stay.
 //! 5. **Homophones of contact words** ([`WEI`], [`XIN`], [`KOU`]): a character that sounds like 微
 //!    followed by one that sounds like 信 (`薇信` `威芯` `维新`… but see [`NOT_WEIXIN`]) becomes `微信`;
-//!    `v信`, `微x`, `薇x` too; `扣扣` `寇寇` become `qq`.
+//!    `v信`, `微x`, `薇x`, and 信 spelled `xin` after a 微-sound (`薇 xin`) too; `扣扣` `寇寇` become
+//!    `qq`.
 //!
 //! The homophone sets come from the same-pinyin table of pycorrector
 //! (`pycorrector/data/same_pinyin.txt`, <https://github.com/shibing624/pycorrector>, Apache-2.0),
