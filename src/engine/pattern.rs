@@ -114,6 +114,12 @@ enum Compiled {
     Regex(meta::Regex),
 }
 
+/// Texts up to this long are searched where their matches can begin ([`StartAt`]); longer ones in
+/// one unanchored pass. An anchored search that fails can run to the end of the text (a pattern
+/// with a gap such as `[^。!?]*` before a word the text lacks), so many places to start in a long
+/// text could cost time quadratic in its length; a reply is far shorter than this.
+pub const ANCHORED_MAX: usize = 2048;
+
 /// [`Starts`] ready to search. A set of at most [`starts::MAX_CHARS`] characters: looked up in a
 /// bitmap (ASCII) or by binary search, which costs less than building an automaton per pattern
 /// (a small run builds dozens) and about as much to scan a phrase with.
@@ -527,7 +533,9 @@ impl Pattern {
             Engine::Literals(ac) => ac.is_match(text),
             Engine::Regex(re, i) => {
                 let cache = cache(caches, re, i);
-                if let Some(Some(st)) = self.0.starts.get() {
+                if text.len() <= ANCHORED_MAX
+                    && let Some(Some(st)) = self.0.starts.get()
+                {
                     let mut found = false;
                     st.find_iter(re, cache, text, |_| {
                         found = true;
@@ -554,7 +562,9 @@ impl Pattern {
             Engine::Literals(ac) => ac.find_iter(text).for_each(|m| f(m.range())),
             Engine::Regex(re, i) => {
                 let cache = cache(caches, re, i);
-                if let Some(Some(st)) = self.0.starts.get() {
+                if text.len() <= ANCHORED_MAX
+                    && let Some(Some(st)) = self.0.starts.get()
+                {
                     st.find_iter(re, cache, text, |r| {
                         f(r);
                         true
@@ -769,6 +779,23 @@ mod tests {
         assert!(long.is_match(&mut caches, &text));
         assert!(long.0.full.get().is_some(), "120 KB counts as 118 searches");
         assert!(caches[0].is_none() && caches[1].is_some());
+    }
+
+    /// Past [`ANCHORED_MAX`] a pattern is searched in one pass: a gap before a word the text lacks
+    /// no longer costs a search to the end of the text from every place a match could begin.
+    #[test]
+    fn a_long_text_is_searched_in_one_pass() {
+        let source = "(抱歉|对不起)[^。]*帮您处理";
+        let p = Pattern::compile(source).unwrap();
+        let re = regex::Regex::new(source).unwrap();
+        for n in [10, 2_000] {
+            let text = format!("帮您处理{}抱歉，已经帮您处理", "抱歉".repeat(n));
+            assert_eq!(text.len() > ANCHORED_MAX, n == 2_000);
+            let mut got = Vec::new();
+            p.find_iter(&mut Caches::default(), &text, false, |r| got.push(r));
+            let want: Vec<Range<usize>> = re.find_iter(&text).map(|m| m.range()).collect();
+            assert_eq!(got, want);
+        }
     }
 
     #[test]
