@@ -527,15 +527,19 @@ impl Pattern {
         }
     }
 
+    /// Where matches can begin, when `text` is to be searched from there ([`ANCHORED_MAX`]).
+    fn anchored_starts(&self, text: &str) -> Option<&StartAt> {
+        let st = self.0.starts.get()?.as_ref()?;
+        (text.len() <= ANCHORED_MAX).then_some(st)
+    }
+
     /// Whether the pattern matches anywhere in `text`. `caches` are this thread's for the pattern.
     pub fn is_match(&self, caches: &mut Caches, text: &str) -> bool {
         match self.engine(text.len()) {
             Engine::Literals(ac) => ac.is_match(text),
             Engine::Regex(re, i) => {
                 let cache = cache(caches, re, i);
-                if text.len() <= ANCHORED_MAX
-                    && let Some(Some(st)) = self.0.starts.get()
-                {
+                if let Some(st) = self.anchored_starts(text) {
                     let mut found = false;
                     st.find_iter(re, cache, text, |_| {
                         found = true;
@@ -562,9 +566,7 @@ impl Pattern {
             Engine::Literals(ac) => ac.find_iter(text).for_each(|m| f(m.range())),
             Engine::Regex(re, i) => {
                 let cache = cache(caches, re, i);
-                if text.len() <= ANCHORED_MAX
-                    && let Some(Some(st)) = self.0.starts.get()
-                {
+                if let Some(st) = self.anchored_starts(text) {
                     st.find_iter(re, cache, text, |r| {
                         f(r);
                         true
@@ -781,8 +783,8 @@ mod tests {
         assert!(caches[0].is_none() && caches[1].is_some());
     }
 
-    /// Past [`ANCHORED_MAX`] a pattern is searched in one pass: a gap before a word the text lacks
-    /// no longer costs a search to the end of the text from every place a match could begin.
+    /// On both sides of [`ANCHORED_MAX`] (searched from where matches begin, then in one pass) a
+    /// pattern with a gap before its last word finds what the regex crate finds.
     #[test]
     fn a_long_text_is_searched_in_one_pass() {
         let source = "(抱歉|对不起)[^。]*帮您处理";
