@@ -113,6 +113,51 @@ impl Linter {
         out
     }
 
+    /// Findings for many texts, each as [`Linter::check_text`] finds them, in the same order; faster
+    /// than one by one on a large library, as the texts are checked in blocks
+    /// ([`Engine::check_block`]).
+    pub fn check_texts(&self, texts: &[(&str, Scene)]) -> Vec<Vec<Finding>> {
+        let gate = self.gate.get_or_init(|| self.engine.gate(&self.at));
+        let mut outs: Vec<Vec<Finding>> = vec![Vec::new(); texts.len()];
+        let mut block: Vec<(&str, Scene)> = Vec::with_capacity(BLOCK.min(texts.len()));
+        let mut at: Vec<usize> = Vec::with_capacity(block.capacity());
+        let mut found: Vec<Vec<Finding>> = Vec::new();
+        let mut flush = |block: &mut Vec<(&str, Scene)>, at: &mut Vec<usize>| {
+            if block.is_empty() {
+                return;
+            }
+            found.clear();
+            found.resize(block.len(), Vec::new());
+            with_scratch(&self.engine, |s| {
+                self.engine
+                    .check_block(s, gate, block, &self.at, &mut found)
+            });
+            for (&i, f) in at.iter().zip(found.iter_mut()) {
+                f.sort_by_key(|f| (f.chars.start, f.rule));
+                outs[i] = std::mem::take(f);
+            }
+            block.clear();
+            at.clear();
+        };
+        for (i, &(text, scene)) in texts.iter().enumerate() {
+            if text.len() > WINDOWED_FROM {
+                continue;
+            }
+            block.push((text, scene));
+            at.push(i);
+            if block.len() == BLOCK {
+                flush(&mut block, &mut at);
+            }
+        }
+        flush(&mut block, &mut at);
+        for (i, &(text, scene)) in texts.iter().enumerate() {
+            if text.len() > WINDOWED_FROM {
+                outs[i] = self.check_text(text, scene);
+            }
+        }
+        outs
+    }
+
     /// A text far longer than any reply (a document pasted into one cell, a file with no line
     /// breaks) is checked in windows of about [`WINDOW`] bytes that end at a sentence end: the
     /// gate then does for each window what it does for a phrase, and the normalised views are a
@@ -173,6 +218,14 @@ impl Linter {
         }
     }
 }
+
+/// Texts checked together by [`Linter::check_texts`]. A block's phrases are all normalised and
+/// gated before any pattern runs, and a pattern then searches every phrase of the block that needs
+/// it: the larger the block, the more searches each pattern makes while its DFA is still in the
+/// processor's cache. A block holds each phrase's views, marks and searches, about 2 KB a phrase.
+/// Measured on a million phrases against checking them one by one: 16% less cpu, 10% less time,
+/// 33 MB more memory at 8192 (at 1024 the cpu saved was 4%).
+const BLOCK: usize = 8192;
 
 /// Texts longer than this (in bytes) are checked in windows: no quick reply comes near it (the
 /// platforms cut one at a few hundred characters).
@@ -810,32 +863,101 @@ impl Engine {
         active: &[usize],
         out: &mut Vec<Finding>,
     ) {
-        s.text.clear();
-        normalize_into(text, &mut s.text);
-        let Scratch {
-            text: norm,
-            skeleton,
-            marks,
-            sentence_marks,
-            clauses_met,
-            counts,
-            caches,
-            sentences,
-            hits,
-            ranges,
-            whens,
-            found,
-            char_starts,
-            ..
-        } = s;
-        let norm = norm.as_str();
-        marks.copy_from_slice(&gate.always);
-        clauses_met.clear();
-        clauses_met.resize(gate.clause_slot.len().div_ceil(64), 0);
-        counts.fill(0);
-        gate.text.run(gate, norm, clauses_met, counts, marks);
+        let long_text = s.long_text.unwrap_or(LONG_TEXT);
+        let Scratch { one, work, .. } = s;
+        self.prepare(one, work, gate, text, scene, active, long_text);
+        self.finish(one, work, gate, scene, active, &[], out);
+    }
+
+    /// Runs the rules over many texts at once, with the findings of text `i` added to `outs[i]`.
+    /// The findings are [`Engine::check`]'s; only the order of the work differs. Every text is
+    /// normalised and gated first; then each pattern that a rule's matching starts with is searched
+    /// in all the texts that need it, one pattern after another; then each text's rules run on
+    /// those results. A pattern's lazy DFA stays in the processor's cache while it searches a run
+    /// of texts: searched text by text, each text touches a dozen patterns' DFAs, cold ones, and a
+    /// million-phrase run spent most of its matching time waiting on memory.
+    fn check_block(
+        &self,
+        s: &mut Scratch,
+        gate: &Gate,
+        texts: &[(&str, Scene)],
+        active: &[usize],
+        outs: &mut [Vec<Finding>],
+    ) {
+        let long_text = s.long_text.unwrap_or(LONG_TEXT);
+        let Scratch { block, work, .. } = s;
+        if block.len() < texts.len() {
+            block.resize_with(texts.len(), Default::default);
+        }
+        work.requests.clear();
+        for (i, &(text, scene)) in texts.iter().enumerate() {
+            let st = &mut block[i];
+            self.prepare(st, work, gate, text, scene, active, long_text);
+            self.request(st, scene, active, i as u32, &mut work.requests);
+        }
+        // Pattern by pattern: the point of the block.
+        work.requests.sort_unstable_by_key(|r| (r.slot, r.phrase));
+        work.results.clear();
+        for r in work.requests.iter_mut() {
+            let st = &block[r.phrase as usize];
+            let view = st.view(r.view);
+            let p = self.slots[r.slot as usize]
+                .as_ref()
+                .expect("a requested slot holds a pattern");
+            r.from = work.results.len() as u32;
+            let results = &mut work.results;
+            p.find_iter(
+                &mut work.caches[r.slot as usize],
+                &view[r.start as usize..r.end as usize],
+                true,
+                |m| results.push(m),
+            );
+            r.to = work.results.len() as u32;
+        }
+        work.requests
+            .sort_unstable_by_key(|r| (r.phrase, r.slot, r.at, r.len));
+        let requests = std::mem::take(&mut work.requests);
+        let mut rest = &requests[..];
+        for (i, &(_, scene)) in texts.iter().enumerate() {
+            let n = rest.partition_point(|r| r.phrase as usize == i);
+            let (mine, after) = rest.split_at(n);
+            rest = after;
+            self.finish(&mut block[i], work, gate, scene, active, mine, &mut outs[i]);
+        }
+        work.requests = requests;
+    }
+
+    /// Normalises `text` into `st`, and marks the slots whose literals it holds (the skeleton too,
+    /// when a skeleton rule applies in this scene).
+    #[allow(clippy::too_many_arguments)]
+    fn prepare(
+        &self,
+        st: &mut PhraseState,
+        work: &mut Work,
+        gate: &Gate,
+        text: &str,
+        scene: Scene,
+        active: &[usize],
+        long_text: usize,
+    ) {
+        st.text.clear();
+        normalize_into(text, &mut st.text);
+        let norm = st.text.as_str();
+        st.marks.clear();
+        st.marks.extend_from_slice(&gate.always);
+        work.clauses_met.clear();
+        work.clauses_met
+            .resize(gate.clause_slot.len().div_ceil(64), 0);
+        work.counts.fill(0);
+        gate.text.run(
+            gate,
+            norm,
+            &mut work.clauses_met,
+            &mut work.counts,
+            &mut st.marks,
+        );
         // The skeleton, only when a skeleton rule applies to this scene.
-        *skeleton = None;
+        st.skeleton = None;
         if let Some(sk_gate) = &gate.skeleton
             && active.iter().any(|&e| {
                 let rule = &self.rules[e];
@@ -843,22 +965,140 @@ impl Engine {
             })
         {
             let sk = Skeleton::from_chars(norm.chars().collect());
-            sk_gate.run(gate, sk.as_str(), clauses_met, counts, marks);
-            *skeleton = Some(sk);
+            sk_gate.run(
+                gate,
+                sk.as_str(),
+                &mut work.clauses_met,
+                &mut work.counts,
+                &mut st.marks,
+            );
+            st.skeleton = Some(sk);
         }
+        st.have = [false; 2];
+        st.long = norm.len() > long_text;
+    }
+
+    /// The searches [`Engine::finish`] will start each rule's matching with on this phrase: each
+    /// marked pattern of a rule's matcher (`forbid`) or trigger (`require-with`), in each scope.
+    /// `except`, `unless` and what a trigger requires are searched only after a match, and are
+    /// left to `finish`.
+    fn request(
+        &self,
+        st: &mut PhraseState,
+        scene: Scene,
+        active: &[usize],
+        phrase: u32,
+        out: &mut Vec<Request>,
+    ) {
+        let PhraseState {
+            text,
+            skeleton,
+            marks,
+            sentences,
+            have,
+            long,
+        } = st;
+        for &e in active {
+            let (rule, plan) = (&self.rules[e], &self.plans[e]);
+            if !rule.applies_to(scene) {
+                continue;
+            }
+            let slots: &[u32] = match &plan.kind {
+                KindPlan::Forbid(p) => &p.patterns,
+                KindPlan::RequireWith { when, .. } => &when.patterns,
+                _ => continue,
+            };
+            let v = (rule.view == View::Skeleton) as usize;
+            let view = match (v, skeleton.as_ref()) {
+                (1, Some(sk)) => sk.as_str(),
+                (1, None) => unreachable!("built when a skeleton rule applies"),
+                _ => text.as_str(),
+            };
+            if (*long && rule.scope == Scope::Sentence)
+                || !slots.iter().any(|&s| marked(marks, s))
+                || !plan.fires(marks, view)
+            {
+                continue;
+            }
+            let whole_range = 0..view.len();
+            let scopes: &[Range<usize>] = match rule.scope {
+                Scope::Phrase => std::slice::from_ref(&whole_range),
+                Scope::Sentence => {
+                    if !have[v] {
+                        sentences_into(view, &mut sentences[v]);
+                        have[v] = true;
+                    }
+                    &sentences[v]
+                }
+            };
+            for &slot in slots.iter().filter(|&&s| marked(marks, s)) {
+                for scope in scopes {
+                    let scoped = &view[scope.clone()];
+                    out.push(Request {
+                        slot,
+                        phrase,
+                        view: v as u8,
+                        start: scope.start as u32,
+                        end: scope.end as u32,
+                        at: scoped.as_ptr() as usize,
+                        len: scoped.len() as u32,
+                        from: 0,
+                        to: 0,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Runs the rules over a prepared phrase; `done` are searches made already ([`Engine::request`]).
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        st: &mut PhraseState,
+        work: &mut Work,
+        gate: &Gate,
+        scene: Scene,
+        active: &[usize],
+        done: &[Request],
+        out: &mut Vec<Finding>,
+    ) {
+        let PhraseState {
+            text: norm,
+            skeleton,
+            marks,
+            sentences,
+            have,
+            long,
+        } = st;
+        let Work {
+            sentence_marks,
+            clauses_met,
+            counts,
+            caches,
+            hits,
+            ranges,
+            whens,
+            found,
+            char_starts,
+            results,
+            ..
+        } = work;
+        let norm = norm.as_str();
         let skeleton = skeleton.as_ref();
+        let long = *long;
         let mut search = Search {
             slots: &self.slots,
             marks: &*marks,
             caches: &mut *caches,
+            done,
+            results,
         };
         // Sentence scopes of each view, split the first time a sentence-scoped rule needs them.
         let [text_sentences, skeleton_sentences] = sentences;
-        let (mut have_text_sentences, mut have_skeleton_sentences) = (false, false);
+        let [have_text_sentences, have_skeleton_sentences] = have;
         // In a long text the gate's marks say little about any one sentence: sentence-scoped rules
         // are then run sentence by sentence with marks of that sentence alone (below), so that a
         // sentence is searched only for the patterns whose literals it holds.
-        let long = norm.len() > s.long_text.unwrap_or(LONG_TEXT);
         let mut by_sentence: [Vec<usize>; 2] = Default::default();
         found.clear();
         let mut bufs = Bufs {
@@ -876,10 +1116,10 @@ impl Engine {
                 (View::Skeleton, Some(sk)) => (
                     sk.as_str(),
                     &mut *skeleton_sentences,
-                    &mut have_skeleton_sentences,
+                    &mut *have_skeleton_sentences,
                 ),
                 (View::Skeleton, None) => unreachable!("built when a skeleton rule applies"),
-                (View::Text, _) => (norm, &mut *text_sentences, &mut have_text_sentences),
+                (View::Text, _) => (norm, &mut *text_sentences, &mut *have_text_sentences),
             };
             if !plan.fires(search.marks, view) {
                 continue;
@@ -913,10 +1153,10 @@ impl Engine {
                     sk.as_str(),
                     g,
                     &mut *skeleton_sentences,
-                    have_skeleton_sentences,
+                    *have_skeleton_sentences,
                 ),
                 (1, ..) => unreachable!("skeleton rules are deferred only with a skeleton"),
-                _ => (norm, &gate.text, &mut *text_sentences, have_text_sentences),
+                _ => (norm, &gate.text, &mut *text_sentences, *have_text_sentences),
             };
             if !have {
                 sentences_into(view, view_sentences);
@@ -931,6 +1171,8 @@ impl Engine {
                     slots: &self.slots,
                     marks: &*sentence_marks,
                     caches: &mut *caches,
+                    done: &[],
+                    results: &[],
                 };
                 for &local in locals {
                     let (rule, plan) = (&self.rules[active[local]], &self.plans[active[local]]);
@@ -983,6 +1225,46 @@ impl Engine {
     }
 }
 
+/// One phrase's views and marks, kept from the gate's pass to the rules'.
+#[derive(Default)]
+struct PhraseState {
+    /// The normalised text.
+    text: String,
+    /// The skeleton, when a skeleton rule applies to the phrase.
+    skeleton: Option<Skeleton>,
+    marks: Vec<u64>,
+    /// Sentence scopes of the normalised text and of the skeleton, once split (`have`).
+    sentences: [Vec<Range<usize>>; 2],
+    have: [bool; 2],
+    /// Whether sentence-scoped rules are gated sentence by sentence ([`LONG_TEXT`]).
+    long: bool,
+}
+
+impl PhraseState {
+    fn view(&self, v: u8) -> &str {
+        match (v, &self.skeleton) {
+            (1, Some(sk)) => sk.as_str(),
+            (1, None) => unreachable!("a skeleton search is requested only with a skeleton"),
+            _ => &self.text,
+        }
+    }
+}
+
+/// A search made ahead for a block ([`Engine::check_block`]): a slot in a scope of a phrase's view,
+/// and where its matches (empty ones too) are in the block's results.
+struct Request {
+    slot: u32,
+    phrase: u32,
+    view: u8,
+    start: u32,
+    end: u32,
+    /// The scope's text, as `finish` will ask for it: address and length.
+    at: usize,
+    len: u32,
+    from: u32,
+    to: u32,
+}
+
 /// A match in a scope: its byte range there, and for `replace` the key's index (whose values are
 /// the suggestions; other kinds suggest the rule's `suggest`).
 #[derive(Debug, Clone)]
@@ -1003,6 +1285,9 @@ struct Search<'a> {
     slots: &'a [Option<Pattern>],
     marks: &'a [u64],
     caches: &'a mut Vec<Caches>,
+    /// Searches made ahead, sorted by slot, address and length, and their matches.
+    done: &'a [Request],
+    results: &'a [Range<usize>],
 }
 
 impl Search<'_> {
@@ -1019,9 +1304,29 @@ impl Search<'_> {
         marked(self.marks, slot)
     }
 
+    /// The matches of a search made ahead (empty ones too), if it was.
+    fn done(&self, slot: u32, text: &str) -> Option<&[Range<usize>]> {
+        if self.done.is_empty() {
+            return None;
+        }
+        let key = (slot, text.as_ptr() as usize, text.len() as u32);
+        let i = self
+            .done
+            .binary_search_by_key(&key, |r| (r.slot, r.at, r.len))
+            .ok()?;
+        let r = &self.done[i];
+        Some(&self.results[r.from as usize..r.to as usize])
+    }
+
     /// Matches of a pattern slot (empty ones too when `empty`).
-    fn find(&mut self, slot: u32, text: &str, empty: bool, f: impl FnMut(Range<usize>)) {
+    fn find(&mut self, slot: u32, text: &str, empty: bool, mut f: impl FnMut(Range<usize>)) {
         if self.marked(slot) {
+            if let Some(done) = self.done(slot, text) {
+                done.iter()
+                    .filter(|m| empty || !m.is_empty())
+                    .for_each(|m| f(m.clone()));
+                return;
+            }
             let (p, cache) = self.cache(slot);
             p.find_iter(cache, text, empty, f);
         }
@@ -1029,6 +1334,9 @@ impl Search<'_> {
 
     fn is_match(&mut self, slot: u32, text: &str) -> bool {
         self.marked(slot) && {
+            if let Some(done) = self.done(slot, text) {
+                return !done.is_empty();
+            }
             let (p, cache) = self.cache(slot);
             p.is_match(cache, text)
         }
@@ -1183,12 +1491,18 @@ fn run_rule(rule: &Rule, plan: &Plan, search: &mut Search, text: &str, bufs: &mu
 #[derive(Default)]
 struct Scratch {
     engine: u64,
-    text: String,
-    /// The phrase's skeleton, when a skeleton rule applies to it.
-    skeleton: Option<Skeleton>,
-    marks: Vec<u64>,
+    /// The phrase being checked on its own.
+    one: PhraseState,
+    /// The phrases of a block ([`Engine::check_block`]).
+    block: Vec<PhraseState>,
     /// Overrides [`LONG_TEXT`] (tests compare both ways of gating).
     long_text: Option<usize>,
+    work: Work,
+}
+
+/// What checking a phrase needs besides the phrase's own state.
+#[derive(Default)]
+struct Work {
     /// The marks of one sentence of a long text.
     sentence_marks: Vec<u64>,
     /// Per clause, whether the gate met it in this phrase.
@@ -1196,29 +1510,27 @@ struct Scratch {
     /// Per slot, how many of its clauses the gate met.
     counts: Vec<u8>,
     caches: Vec<Caches>,
-    /// Sentence scopes of the normalised text and of the skeleton.
-    sentences: [Vec<Range<usize>>; 2],
     hits: Vec<Hit>,
     ranges: Vec<Range<usize>>,
     whens: Vec<Range<usize>>,
     found: Vec<Found>,
     char_starts: Vec<usize>,
+    /// A block's searches made ahead, and their matches.
+    requests: Vec<Request>,
+    results: Vec<Range<usize>>,
 }
 
 impl Scratch {
     fn prepare(&mut self, engine: &Engine) {
         if self.engine != engine.id {
             self.engine = engine.id;
-            self.caches.clear();
-            self.caches
-                .resize_with(engine.slots.len(), Default::default);
-            self.marks.clear();
-            self.marks.resize(engine.slots.len().div_ceil(64), 0);
-            self.sentence_marks.clear();
-            self.sentence_marks
-                .resize(engine.slots.len().div_ceil(64), 0);
-            self.counts.clear();
-            self.counts.resize(engine.slots.len(), 0);
+            let w = &mut self.work;
+            w.caches.clear();
+            w.caches.resize_with(engine.slots.len(), Default::default);
+            w.sentence_marks.clear();
+            w.sentence_marks.resize(engine.slots.len().div_ceil(64), 0);
+            w.counts.clear();
+            w.counts.resize(engine.slots.len(), 0);
         }
     }
 }
@@ -1281,6 +1593,57 @@ mod tests {
     /// A long text's sentence-scoped rules, gated sentence by sentence, find exactly what they
     /// find gated once over the whole text: every built-in pack on the corpora run together as one
     /// text, in both scripts.
+    #[test]
+    fn texts_checked_in_blocks_find_what_they_find_one_by_one() {
+        let mut rules = Vec::new();
+        for name in crate::engine::builtin::names() {
+            rules.extend(crate::engine::builtin::load(name).unwrap().unwrap().rules);
+        }
+        let mut texts: Vec<String> = rules
+            .iter()
+            .flat_map(|r| r.examples.bad.iter().chain(&r.examples.good))
+            .map(|e| e.text.clone())
+            .collect();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let corpus = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for line in corpus.lines().filter(|l| !l.starts_with('#')) {
+                if let Some(t) = line.splitn(3, '\t').nth(2) {
+                    texts.push(t.replace("\\n", "\n"));
+                }
+            }
+        }
+        // A text gated sentence by sentence, and one checked in windows, inside the block.
+        let long: String = texts[..400].join("。");
+        assert!(long.len() > LONG_TEXT);
+        texts.insert(100, long);
+        let longest = texts[..3000].join("\n");
+        assert!(longest.len() > WINDOWED_FROM);
+        texts.insert(200, longest);
+        let scenes = [
+            Scene::Common,
+            Scene::Bargaining,
+            Scene::AfterSales,
+            Scene::Logistics,
+        ];
+        let batch: Vec<(&str, Scene)> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), scenes[i % scenes.len()]))
+            .collect();
+        assert!(batch.len() > 5000);
+        let linter = Linter::new(rules);
+        let together = linter.check_texts(&batch);
+        assert_eq!(together.len(), batch.len());
+        let mut found = 0;
+        for (&(text, scene), got) in batch.iter().zip(&together) {
+            let want = linter.check_text(text, scene);
+            found += want.len();
+            assert_eq!(got, &want, "{text}");
+        }
+        assert!(found > 3000, "{found}");
+    }
+
     #[test]
     fn long_texts_gated_by_sentence_find_the_same() {
         let mut rules = Vec::new();

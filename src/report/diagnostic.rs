@@ -4,7 +4,7 @@
 //! they share with their neighbours (the rule id and message, the path, the phrase) is
 //! reference-counted rather than copied.
 
-use crate::engine::linter::Linter;
+use crate::engine::linter::{Finding, Linter};
 use crate::engine::rules::{Fix, Level};
 use crate::text::phrase::Phrase;
 use crate::text::scene::Scene;
@@ -225,6 +225,18 @@ pub fn place(
     out: &mut Vec<Diagnostic>,
 ) {
     let findings = linter.check_text(phrase.text, phrase.scene);
+    place_findings(linter, names, source, phrase, findings, out);
+}
+
+/// Places findings the linter made on a phrase ([`Linter::check_texts`]) in its file.
+pub fn place_findings(
+    linter: &Linter,
+    names: &RuleNames,
+    source: &Arc<SourceFile>,
+    phrase: &Phrase,
+    findings: Vec<Finding>,
+    out: &mut Vec<Diagnostic>,
+) {
     if findings.is_empty() {
         return;
     }

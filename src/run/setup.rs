@@ -487,13 +487,22 @@ impl Setup {
         let profile = &linter.profile;
         let mut out = Vec::new();
         let mut found = Vec::new();
-        for i in range {
+        let texts: Vec<_> = range
+            .clone()
+            .map(|i| {
+                let phrase = document.phrase(i);
+                (phrase.text, phrase.scene)
+            })
+            .collect();
+        let findings = linter.linter.check_texts(&texts);
+        for (i, findings) in range.zip(findings) {
             let phrase = document.phrase(i);
-            diagnostic::place(
+            diagnostic::place_findings(
                 &linter.linter,
                 &linter.names,
                 &document.source,
                 &phrase,
+                findings,
                 &mut found,
             );
             // Suppressions of library rules are the library checks' (run::library). One without a
