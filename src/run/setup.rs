@@ -487,16 +487,23 @@ impl Setup {
         let profile = &linter.profile;
         let mut out = Vec::new();
         let mut found = Vec::new();
-        let texts: Vec<_> = range
-            .clone()
-            .map(|i| {
-                let phrase = document.phrase(i);
-                (phrase.text, phrase.scene)
-            })
-            .collect();
-        let findings = linter.linter.check_texts(&texts);
-        for (i, findings) in range.zip(findings) {
+        // Checked in blocks when the rules have patterns to search ahead (Linter::check_texts).
+        let mut ahead = linter.linter.checks_in_blocks().then(|| {
+            let texts: Vec<_> = range
+                .clone()
+                .map(|i| {
+                    let phrase = document.phrase(i);
+                    (phrase.text, phrase.scene)
+                })
+                .collect();
+            linter.linter.check_texts(&texts).into_iter()
+        });
+        for i in range {
             let phrase = document.phrase(i);
+            let findings = match &mut ahead {
+                Some(found) => found.next().expect("one result per phrase"),
+                None => linter.linter.check_text(phrase.text, phrase.scene),
+            };
             diagnostic::place_findings(
                 &linter.linter,
                 &linter.names,
