@@ -1031,28 +1031,15 @@ impl Engine {
                 _ => continue,
             };
             let v = (rule.view == View::Skeleton) as usize;
-            let view = match (v, skeleton.as_ref()) {
-                (1, Some(sk)) => sk.as_str(),
-                (1, None) => unreachable!("built when a skeleton rule applies"),
-                _ => text.as_str(),
-            };
+            let view = view_of(text, skeleton.as_ref(), v);
             if (*long && rule.scope == Scope::Sentence)
                 || !slots.iter().any(|&s| marked(marks, s))
                 || !plan.fires(marks, view)
             {
                 continue;
             }
-            let whole_range = 0..view.len();
-            let scopes: &[Range<usize>] = match rule.scope {
-                Scope::Phrase => std::slice::from_ref(&whole_range),
-                Scope::Sentence => {
-                    if !have[v] {
-                        sentences_into(view, &mut sentences[v]);
-                        have[v] = true;
-                    }
-                    &sentences[v]
-                }
-            };
+            let whole = 0..view.len();
+            let scopes = scopes_of(rule.scope, view, &whole, &mut sentences[v], &mut have[v]);
             for &slot in slots.iter().filter(|&&s| marked(marks, s)) {
                 for scope in scopes {
                     let scoped = &view[scope.clone()];
@@ -1115,9 +1102,6 @@ impl Engine {
             done,
             results,
         };
-        // Sentence scopes of each view, split the first time a sentence-scoped rule needs them.
-        let [text_sentences, skeleton_sentences] = sentences;
-        let [have_text_sentences, have_skeleton_sentences] = have;
         // In a long text the gate's marks say little about any one sentence: sentence-scoped rules
         // are then run sentence by sentence with marks of that sentence alone (below), so that a
         // sentence is searched only for the patterns whose literals it holds.
@@ -1134,34 +1118,17 @@ impl Engine {
             if !rule.applies_to(scene) {
                 continue;
             }
-            let (view, view_sentences, have) = match (rule.view, skeleton) {
-                (View::Skeleton, Some(sk)) => (
-                    sk.as_str(),
-                    &mut *skeleton_sentences,
-                    &mut *have_skeleton_sentences,
-                ),
-                (View::Skeleton, None) => unreachable!("built when a skeleton rule applies"),
-                (View::Text, _) => (norm, &mut *text_sentences, &mut *have_text_sentences),
-            };
+            let v = (rule.view == View::Skeleton) as usize;
+            let view = view_of(norm, skeleton, v);
             if !plan.fires(search.marks, view) {
                 continue;
             }
             if long && rule.scope == Scope::Sentence {
-                by_sentence[(rule.view == View::Skeleton) as usize].push(local);
+                by_sentence[v].push(local);
                 continue;
             }
-            let whole_range = 0..view.len();
-            let whole = std::slice::from_ref(&whole_range);
-            let scopes: &[Range<usize>] = match rule.scope {
-                Scope::Phrase => whole,
-                Scope::Sentence => {
-                    if !*have {
-                        sentences_into(view, view_sentences);
-                        *have = true;
-                    }
-                    view_sentences
-                }
-            };
+            let whole = 0..view.len();
+            let scopes = scopes_of(rule.scope, view, &whole, &mut sentences[v], &mut have[v]);
             for scope in scopes {
                 bufs.run(rule, plan, &mut search, view, scope, local);
             }
@@ -1170,20 +1137,21 @@ impl Engine {
             if locals.is_empty() {
                 continue;
             }
-            let (view, view_gate, view_sentences, have) = match (v, skeleton, &gate.skeleton) {
-                (1, Some(sk), Some(g)) => (
-                    sk.as_str(),
-                    g,
-                    &mut *skeleton_sentences,
-                    *have_skeleton_sentences,
-                ),
-                (1, ..) => unreachable!("skeleton rules are deferred only with a skeleton"),
-                _ => (norm, &gate.text, &mut *text_sentences, *have_text_sentences),
+            let view = view_of(norm, skeleton, v);
+            let view_gate = match (v, &gate.skeleton) {
+                (1, Some(g)) => g,
+                (1, None) => unreachable!("skeleton rules are deferred only with a skeleton"),
+                _ => &gate.text,
             };
-            if !have {
-                sentences_into(view, view_sentences);
-            }
-            for scope in view_sentences.iter() {
+            let whole = 0..view.len();
+            let view_sentences = scopes_of(
+                Scope::Sentence,
+                view,
+                &whole,
+                &mut sentences[v],
+                &mut have[v],
+            );
+            for scope in view_sentences {
                 let scope_text = &view[scope.clone()];
                 sentence_marks.copy_from_slice(&gate.always);
                 clauses_met.fill(0);
@@ -1264,10 +1232,37 @@ struct PhraseState {
 
 impl PhraseState {
     fn view(&self, v: u8) -> &str {
-        match (v, &self.skeleton) {
-            (1, Some(sk)) => sk.as_str(),
-            (1, None) => unreachable!("a skeleton search is requested only with a skeleton"),
-            _ => &self.text,
+        view_of(&self.text, self.skeleton.as_ref(), v as usize)
+    }
+}
+
+/// View `v` of a phrase: its normalised text (0) or its skeleton (1, made when a skeleton rule
+/// applies to the phrase).
+fn view_of<'a>(text: &'a str, skeleton: Option<&'a Skeleton>, v: usize) -> &'a str {
+    match (v, skeleton) {
+        (1, Some(sk)) => sk.as_str(),
+        (1, None) => unreachable!("a skeleton rule runs only where the skeleton was made"),
+        _ => text,
+    }
+}
+
+/// Where a rule of `scope` runs in `view`: the whole view, or each of its sentences, split into
+/// `sentences` the first time a rule needs them (`have`).
+fn scopes_of<'a>(
+    scope: Scope,
+    view: &str,
+    whole: &'a Range<usize>,
+    sentences: &'a mut Vec<Range<usize>>,
+    have: &mut bool,
+) -> &'a [Range<usize>] {
+    match scope {
+        Scope::Phrase => std::slice::from_ref(whole),
+        Scope::Sentence => {
+            if !*have {
+                sentences_into(view, sentences);
+                *have = true;
+            }
+            sentences
         }
     }
 }
