@@ -276,33 +276,103 @@ fn cantonese(prev: char, c: char, next: impl FnOnce() -> char) -> char {
         .map_or(c, |(_, to)| *to)
 }
 
+/// The Simplified form of `c`, the character of `s` at byte `i`, after `prev`.
+#[inline]
+fn simplify_at(s: &str, i: usize, prev: char, c: char) -> char {
+    if c.is_ascii() {
+        return c;
+    }
+    let next = || s[i + c.len_utf8()..].chars().next().unwrap_or('0');
+    cantonese(prev, t2s_char(prev, c, next), next)
+}
+
 /// Calls `emit` with the Simplified form of each character of `s`.
 #[inline]
 fn simplify_each(s: &str, mut emit: impl FnMut(char)) {
     let mut prev = '0';
     for (i, c) in s.char_indices() {
-        let out = if c.is_ascii() {
-            c
-        } else {
-            let next = || s[i + c.len_utf8()..].chars().next().unwrap_or('0');
-            cantonese(prev, t2s_char(prev, c, next), next)
-        };
-        emit(out);
+        emit(simplify_at(s, i, prev, c));
         prev = c;
     }
 }
 
+/// Per character of the Basic Multilingual Plane, one bit: set when normalising may change it (it
+/// has a Simplified form or converts by context, it is a Cantonese character [`cantonese`] folds,
+/// or 系, which is 是 after 唔, or the ideographic space). Only consulted in the ranges where
+/// [`fold_char`] changes nothing else; 8 KB, so it stays in the processor's fastest cache.
+static CHANGES: [u64; 0x10000 / 64] = build_changes();
+
+const fn build_changes() -> [u64; 0x10000 / 64] {
+    let mut bits = [0u64; 0x10000 / 64];
+    let mut u = 0;
+    while u < 0x10000 {
+        if TABLE[u] != 0 {
+            bits[u / 64] |= 1 << (u % 64);
+        }
+        u += 1;
+    }
+    let mut i = 0;
+    while i < CANTONESE.len() {
+        let u = CANTONESE[i].0 as usize;
+        bits[u / 64] |= 1 << (u % 64);
+        i += 1;
+    }
+    let more = ['唔', '咩', '系', '\u{3000}'];
+    let mut i = 0;
+    while i < more.len() {
+        let u = more[i] as usize;
+        bits[u / 64] |= 1 << (u % 64);
+        i += 1;
+    }
+    bits
+}
+
+/// Whether the three-byte character `u` is its own normalised form wherever it stands.
+#[inline]
+fn keeps(u: u32) -> bool {
+    (matches!(u, 0x2D30..=0xA63F | 0xA800..=0xFEFF))
+        && CHANGES[(u / 64) as usize] & (1 << (u % 64)) == 0
+}
+
 /// Appends the normalised form of `s` (Simplified, half-width, lower case) to `out`.
+///
+/// Most characters of a phrase are their own normalised form (Simplified Han, CJK punctuation,
+/// lower-case Latin): runs of them are copied as they are, and only the others go through the
+/// per-character conversion, with the same neighbours it would see character by character.
 pub fn normalize_into(s: &str, out: &mut String) {
     out.reserve(s.len());
-    if s.is_ascii() {
-        // Nothing to simplify or narrow: only the case changes.
-        out.push_str(s);
-        let start = out.len() - s.len();
-        out[start..].make_ascii_lowercase();
-        return;
+    let b = s.as_bytes();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            if x.is_ascii_uppercase() {
+                out.push_str(&s[copied..i]);
+                out.push(x.to_ascii_lowercase() as char);
+                copied = i + 1;
+            }
+            i += 1;
+            continue;
+        }
+        if x & 0xF0 == 0xE0 {
+            // A valid string holds the two continuation bytes.
+            let u = (u32::from(x & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F);
+            if keeps(u) {
+                i += 3;
+                continue;
+            }
+        }
+        out.push_str(&s[copied..i]);
+        let c = s[i..].chars().next().expect("i is a character boundary");
+        let prev = s[..i].chars().next_back().unwrap_or('0');
+        out.push(fold_char(simplify_at(s, i, prev, c)));
+        i += c.len_utf8();
+        copied = i;
     }
-    simplify_each(s, |c| out.push(fold_char(c)));
+    out.push_str(&s[copied..]);
 }
 
 /// Traditional to Simplified, one character for one character. Used for phrases, and for rule
@@ -509,6 +579,42 @@ mod tests {
         assert_eq!(normalize_str("唔該晒"), "唔该晒");
         assert_eq!(normalize_str("唔该"), "唔该");
         assert_eq!(normalize_str("唔~"), "唔~");
+    }
+
+    /// Character by character, as [`normalize_into`] did before it copied runs.
+    fn per_char(s: &str) -> String {
+        let mut out = String::new();
+        simplify_each(s, |c| out.push(fold_char(c)));
+        out
+    }
+
+    #[test]
+    fn copied_runs_normalise_as_character_by_character() {
+        // Every BMP character, each between neighbours that convert by context or fold.
+        let around = ['唔', '系', '咩', 'A', '，', '畫', '計', 'a', '乾', '隆'];
+        let mut batch = String::new();
+        for u in 0..=0xFFFFu32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let n = around[u as usize % around.len()];
+            batch.push(n);
+            batch.push(c);
+            batch.push(around[(u as usize / 7) % around.len()]);
+            if batch.len() > 8192 {
+                assert_eq!(normalize_str(&batch), per_char(&batch), "near U+{u:04X}");
+                batch.clear();
+            }
+        }
+        assert_eq!(normalize_str(&batch), per_char(&batch));
+        for t in [
+            "",
+            "abc",
+            "ABC中文",
+            "親，這個不清楚！ＱＱ號 VX\u{3000}Ｗx 😀𠀀é",
+            "我唔係講咗咩？計畫看著",
+            "唔該晒，冇貨喇；Ｑ",
+        ] {
+            assert_eq!(normalize_str(t), per_char(t), "{t}");
+        }
     }
 
     #[test]
