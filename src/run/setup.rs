@@ -17,7 +17,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 /// The level of every rule in one file: the linter's rules by index, then [`suppress::META`];
 /// `None` where the rule is off.
@@ -44,7 +44,6 @@ pub struct Setup {
     overrides: Vec<CompiledOverride>,
     exclude: Gitignore,
     known: HashSet<String>,
-    builtin_known: OnceLock<HashSet<String>>,
     pub max_warnings: Option<usize>,
     /// `--input-format` and `--encoding`.
     pub read_options: input::ReadOptions,
@@ -254,7 +253,6 @@ impl Setup {
             overrides,
             exclude,
             known,
-            builtin_known: OnceLock::new(),
             max_warnings,
             read_options: input::ReadOptions::default(),
             linters: Mutex::new(Vec::new()),
@@ -395,26 +393,10 @@ impl Setup {
         }
     }
 
-    /// Whether a rule id or pack name names a rule of any loaded or built-in pack.
+    /// Whether a rule id or pack name names a rule of any loaded or built-in pack (a former id of a
+    /// pack not loaded is known too: it silences nothing).
     pub fn is_known(&self, name: &str) -> bool {
-        self.known.contains(name)
-            || self
-                .builtin_known
-                .get_or_init(|| {
-                    let mut set = HashSet::new();
-                    for n in crate::engine::builtin::names() {
-                        set.insert(n.to_string());
-                        if let Some(Ok(p)) = crate::engine::builtin::load(n) {
-                            // A former id of a pack not loaded is known too (it silences nothing).
-                            for r in p.rules {
-                                set.extend(r.aliases.into_iter().map(|a| a.id));
-                                set.insert(r.id);
-                            }
-                        }
-                    }
-                    set
-                })
-                .contains(name)
+        self.known.contains(name) || crate::engine::builtin::knows(name)
     }
 
     fn enabled_in(&self, profile: &Profile, name: &str) -> bool {
