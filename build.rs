@@ -38,6 +38,10 @@ struct Pack {
     facts: Vec<Fact>,
 }
 
+/// The kinds of rule that check one phrase at a time (`KINDS` in `src/engine/pack/mod.rs`); any
+/// other kind is a library check.
+const PHRASE_KINDS: &[&str] = &["forbid", "replace", "require-with", "require", "limit"];
+
 #[derive(Deserialize)]
 struct Fact {
     #[serde(default)]
@@ -63,6 +67,8 @@ struct Rule {
     id: String,
     #[serde(default)]
     aliases: Vec<String>,
+    #[serde(default)]
+    kind: String,
     #[serde(default)]
     patterns: Option<Vec<String>>,
     #[serde(default)]
@@ -143,8 +149,16 @@ fn main() {
             }
             None => "None".to_string(),
         };
+        // Facts and library rules serve `--summary`, `policy:` and `library:` in the config even
+        // when no rule of the pack runs.
+        let library = pack.as_ref().is_some_and(|p| {
+            !p.facts.is_empty()
+                || p.rules
+                    .iter()
+                    .any(|r| !PHRASE_KINDS.contains(&r.kind.as_str()))
+        });
         out.push_str(&format!(
-            "    Embedded {{ name: {name:?}, yaml: include_str!({path:?}), version: {version:?}, json: {json}, rules: {rules} }},\n"
+            "    Embedded {{ name: {name:?}, yaml: include_str!({path:?}), version: {version:?}, json: {json}, rules: {rules}, library: {library} }},\n"
         ));
     }
     out.push_str("]\n");

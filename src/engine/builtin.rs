@@ -14,6 +14,9 @@ struct Embedded {
     /// Each rule's id and former ids, so that a run can tell without parsing the pack whether its
     /// selection uses any of them (`None`: the build could not read the pack).
     rules: Option<&'static [(&'static str, &'static [&'static str])]>,
+    /// Whether the pack declares facts or library rules, which serve `--summary` and the config's
+    /// `policy:` and `library:` even when none of its rules runs.
+    library: bool,
 }
 const PACKS: &[Embedded] = include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
 
@@ -93,6 +96,42 @@ pub fn knows(name: &str) -> bool {
         .contains(name)
 }
 
+/// One way a run may choose its rules: those `select` names (every rule when it is empty) and not
+/// those `ignore` names. A name is a pack's, a rule's id or a former id of a rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Filter<'a> {
+    pub select: &'a [String],
+    pub ignore: &'a [String],
+}
+
+/// The default built-in packs of which no rule can run under any of `filters`: a run need not parse
+/// them (most of a small run's start-up). Decided from the build's lists of ids; a pack the build
+/// could not read, or one with facts or library rules, is always parsed.
+pub fn unused(filters: &[Filter]) -> Vec<&'static str> {
+    unused_of(PACKS, filters)
+}
+
+fn unused_of(packs: &'static [Embedded], filters: &[Filter]) -> Vec<&'static str> {
+    let runs = |pack: &str, id: &str, aliases: &[&str]| {
+        let names = |list: &[String]| {
+            list.iter()
+                .any(|s| s == pack || s == id || aliases.contains(&s.as_str()))
+        };
+        filters
+            .iter()
+            .any(|f| (f.select.is_empty() || names(f.select)) && !names(f.ignore))
+    };
+    packs
+        .iter()
+        .filter(|p| is_default(p.name) && !p.library)
+        .filter(|p| {
+            p.rules
+                .is_some_and(|rules| !rules.iter().any(|(id, aliases)| runs(p.name, id, aliases)))
+        })
+        .map(|p| p.name)
+        .collect()
+}
+
 /// Loads one built-in pack by name. Its examples are not run and its patterns are compiled only when
 /// first needed: `cargo test` (and `huashu test-rules`) compile every pattern and run every example.
 pub fn load(name: &str) -> Option<Result<Pack, Vec<LocatedError>>> {
@@ -147,8 +186,9 @@ mod tests {
         }
     }
 
-    /// `build.rs` listed every rule's id and former ids as the pack loader reads them: a run tells
-    /// from these which names are built-in ones.
+    /// `build.rs` listed every rule's id and former ids as the pack loader reads them, and marked
+    /// the packs with facts or library rules: a run decides from these which packs it need not
+    /// parse, and which names are built-in ones.
     #[test]
     fn build_rs_listed_every_rule_id_and_former_id() {
         for p in PACKS {
@@ -170,12 +210,96 @@ mod tests {
                 .map(|(id, aliases)| (*id, aliases.to_vec()))
                 .collect();
             assert_eq!(listed, parsed, "{}", p.name);
+            let library =
+                !pack.facts.is_empty() || pack.rules.iter().any(|r| r.kind.library().is_some());
+            assert_eq!(p.library, library, "{}", p.name);
             assert!(knows(p.name));
             for (id, aliases) in &parsed {
                 assert!(knows(id) && aliases.iter().all(|a| knows(a)), "{id}");
             }
         }
         assert!(!knows("etiquette/no-such-rule"));
+    }
+
+    /// Packs as a test build might embed them: `a` has a renamed rule, `lib` serves the library
+    /// checks, `cosmetics` is off by default and `broken` could not be read.
+    static FAKE: &[Embedded] = &[
+        Embedded {
+            name: "a",
+            yaml: "",
+            version: None,
+            json: None,
+            rules: Some(&[("a/new", &["a/old"]), ("a/other", &[])]),
+            library: false,
+        },
+        Embedded {
+            name: "b",
+            yaml: "",
+            version: None,
+            json: None,
+            rules: Some(&[("b/one", &[])]),
+            library: false,
+        },
+        Embedded {
+            name: "lib",
+            yaml: "",
+            version: None,
+            json: None,
+            rules: Some(&[("lib/duplicate", &[])]),
+            library: true,
+        },
+        Embedded {
+            name: "cosmetics",
+            yaml: "",
+            version: None,
+            json: None,
+            rules: Some(&[("cosmetics/x", &[])]),
+            library: false,
+        },
+        Embedded {
+            name: "broken",
+            yaml: "",
+            version: None,
+            json: None,
+            rules: None,
+            library: false,
+        },
+    ];
+
+    fn unused_with(filters: &[(&[&str], &[&str])]) -> Vec<&'static str> {
+        let owned: Vec<(Vec<String>, Vec<String>)> = filters
+            .iter()
+            .map(|(s, i)| {
+                let strings = |l: &[&str]| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+                (strings(s), strings(i))
+            })
+            .collect();
+        let filters: Vec<Filter> = owned
+            .iter()
+            .map(|(select, ignore)| Filter { select, ignore })
+            .collect();
+        unused_of(FAKE, &filters)
+    }
+
+    #[test]
+    fn a_pack_is_unused_when_no_filter_lets_a_rule_of_it_run() {
+        // No selection: every rule may run.
+        assert!(unused_with(&[(&[], &[])]).is_empty());
+        // Another pack selected; the library pack, the one the build could not read and the one
+        // off by default (parsed only when asked for) are never left out.
+        assert_eq!(unused_with(&[(&["words"], &[])]), ["a", "b"]);
+        // A rule selected by its id, by a former id, or its pack by name.
+        assert_eq!(unused_with(&[(&["a/other"], &[])]), ["b"]);
+        assert_eq!(unused_with(&[(&["a/old"], &[])]), ["b"]);
+        assert_eq!(unused_with(&[(&["b"], &[])]), ["a"]);
+        // Ignored: the whole pack, or each of its rules (one by a former id).
+        assert_eq!(unused_with(&[(&[], &["a"])]), ["a"]);
+        assert_eq!(unused_with(&[(&[], &["a/old", "a/other"])]), ["a"]);
+        assert!(unused_with(&[(&[], &["a/old"])]).is_empty());
+        assert_eq!(unused_with(&[(&["a"], &["a/new", "a/other"])]), ["a", "b"]);
+        // A second way of choosing (a per-path override) that selects a rule keeps its pack.
+        assert_eq!(unused_with(&[(&["words"], &[]), (&["b/one"], &[])]), ["a"]);
+        assert!(unused_with(&[(&["words"], &[]), (&[], &[])]).is_empty());
     }
 
     /// `build.rs` read each version as the pack loader does, and every built-in pack has one.

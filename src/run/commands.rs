@@ -85,7 +85,7 @@ pub fn explain(
             packs.push(p);
         }
     }
-    let renames = crate::run::renames::Renames::of(&packs);
+    let renames = crate::run::renames::Renames::of(&packs, &[]);
     let rule = renames.resolve(rule, crate::run::renames::Place::Explain);
     renames.write_notes(err);
     let found = packs.iter().flat_map(|p| &p.rules).find(|r| r.id == rule);

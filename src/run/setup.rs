@@ -115,7 +115,7 @@ impl Setup {
         extra.extend(cli.packs.iter().cloned());
         let packs = engine::load_packs_except(&extra, &strings(&config.disable_packs))?;
         // From here on every rule name is a current id: former ones are rewritten (and noted).
-        let renames = Renames::of(&packs);
+        let renames = Renames::of(&packs, &[]);
         rename_config(&renames, &mut config);
         let renamed_cli = RuleSelection {
             packs: cli.packs.clone(),
