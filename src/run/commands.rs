@@ -6,7 +6,7 @@ use crate::RuleSelection;
 use crate::engine::builtin;
 use crate::error::Error;
 use crate::report::{self as output, catalog};
-use crate::run::setup::Setup;
+use crate::run::setup::{Packs, Setup};
 use crate::run::{ConfigChoice, Io, config, emit};
 use std::path::PathBuf;
 
@@ -62,7 +62,7 @@ pub fn show_config(
     config: &ConfigChoice,
     err: &mut dyn std::io::Write,
 ) -> Result<String, Error> {
-    let setup = Setup::new(config.load()?, selection, None)?;
+    let setup = Setup::new(config.load()?, selection, None, Packs::All)?;
     setup.renames.write_notes(err);
     Ok(setup.effective())
 }
