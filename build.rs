@@ -3,7 +3,8 @@
 //! literals one of which every match contains, so a run needs to parse no built-in pattern to set up
 //! its prefilter, and for a pattern that is only an alternation of literals, the list of them (it is
 //! then matched without a regex). A built-in pattern that does not parse fails the build. Each pack's
-//! `version:` is taken too, for `huashu --version`.
+//! `version:` is taken too, for `huashu --version`, and its rule ids and former ids, so that a run
+//! can tell without parsing a pack whether its selection uses any of its rules.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -37,6 +38,10 @@ struct Pack {
     facts: Vec<Fact>,
 }
 
+/// The kinds of rule that check one phrase at a time (`KINDS` in `src/engine/pack/mod.rs`); any
+/// other kind is a library check.
+const PHRASE_KINDS: &[&str] = &["forbid", "replace", "require-with", "require", "limit"];
+
 #[derive(Deserialize)]
 struct Fact {
     #[serde(default)]
@@ -58,6 +63,12 @@ struct Stage {
 
 #[derive(Deserialize)]
 struct Rule {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    kind: String,
     #[serde(default)]
     patterns: Option<Vec<String>>,
     #[serde(default)]
@@ -125,8 +136,29 @@ fn main() {
             }
             _ => "None".to_string(),
         };
+        // Rule ids and former ids; `None` for a pack the build cannot read, which a run then always
+        // parses (and reports the mistake of).
+        let rules = match &pack {
+            Some(pack) => {
+                let rules: Vec<String> = pack
+                    .rules
+                    .iter()
+                    .map(|r| format!("({:?}, &{:?})", r.id, r.aliases))
+                    .collect();
+                format!("Some(&[{}])", rules.join(", "))
+            }
+            None => "None".to_string(),
+        };
+        // Facts and library rules serve `--summary`, `policy:` and `library:` in the config even
+        // when no rule of the pack runs.
+        let library = pack.as_ref().is_some_and(|p| {
+            !p.facts.is_empty()
+                || p.rules
+                    .iter()
+                    .any(|r| !PHRASE_KINDS.contains(&r.kind.as_str()))
+        });
         out.push_str(&format!(
-            "    ({name:?}, include_str!({path:?}), {version:?}, {json}),\n"
+            "    Embedded {{ name: {name:?}, yaml: include_str!({path:?}), version: {version:?}, json: {json}, rules: {rules}, library: {library} }},\n"
         ));
     }
     out.push_str("]\n");

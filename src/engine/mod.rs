@@ -36,6 +36,24 @@ pub fn load_packs(extra: &[String]) -> Result<Vec<Pack>, Error> {
 
 /// Like `load_packs`, leaving out the default built-in packs named in `disabled` (from a config).
 pub fn load_packs_except(extra: &[String], disabled: &[String]) -> Result<Vec<Pack>, Error> {
+    load_packs_skipping(extra, disabled, &[]).map(|loaded| loaded.packs)
+}
+
+/// The packs a run loaded, and the default built-in ones it left unparsed.
+#[derive(Debug)]
+pub struct Loaded {
+    pub packs: Vec<Pack>,
+    pub unparsed: Vec<&'static str>,
+}
+
+/// Like `load_packs_except`, without parsing the default built-in packs named in `unused` (see
+/// [`builtin::unused`]), unless another pack shares a name with one: that one is parsed after all,
+/// so that the clash is reported as ever.
+pub fn load_packs_skipping(
+    extra: &[String],
+    disabled: &[String],
+    unused: &[&'static str],
+) -> Result<Loaded, Error> {
     let mut packs = Vec::new();
     let mut load = |name: &str, pack: Pack| -> Result<(), Error> {
         if packs.iter().any(|p: &Pack| p.name == pack.name) {
@@ -68,26 +86,59 @@ pub fn load_packs_except(extra: &[String], disabled: &[String]) -> Result<Vec<Pa
             specs.push((spec, false));
         }
     }
+    let skipped = |(spec, builtin): (&str, bool)| builtin && unused.contains(&spec);
     // Parsing is most of a small run's start-up, and packs are independent until their ids are
     // compared: each is parsed on a thread of its own, then checked and kept in order, so the first
     // error reported is the one a one-by-one load would report.
-    let parsed: Vec<Result<Pack, Error>> = std::thread::scope(|scope| {
+    let mut parsed: Vec<Option<Result<Pack, Error>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = specs
             .iter()
-            .map(|&(spec, builtin)| scope.spawn(move || parse_pack(spec, builtin)))
+            .map(|&(spec, builtin)| {
+                (!skipped((spec, builtin))).then(|| scope.spawn(move || parse_pack(spec, builtin)))
+            })
             .collect();
         handles
             .into_iter()
             .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                h.map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
             })
             .collect()
     });
-    for ((spec, _), pack) in specs.iter().zip(parsed) {
-        load(spec, pack?)?;
+    let others: Vec<&Pack> = parsed.iter().flatten().flatten().collect();
+    let clashing: Vec<usize> = (0..specs.len())
+        .filter(|&i| skipped(specs[i]) && others.iter().any(|p| shares_a_name(specs[i].0, p)))
+        .collect();
+    for i in clashing {
+        parsed[i] = Some(parse_pack(specs[i].0, true));
     }
-    Ok(packs)
+    let mut unparsed = Vec::new();
+    for (&(spec, _), pack) in specs.iter().zip(parsed) {
+        match pack {
+            Some(pack) => load(spec, pack?)?,
+            None => unparsed.extend(unused.iter().find(|n| **n == spec)),
+        }
+    }
+    Ok(Loaded { packs, unparsed })
+}
+
+/// Whether `pack` has a name that built-in pack `builtin` has too: its own, or a rule's id or former
+/// id (the clashes `load_packs_skipping` reports are all of this sort).
+fn shares_a_name(builtin: &str, pack: &Pack) -> bool {
+    let rules = builtin::rule_ids(builtin).unwrap_or_default();
+    let theirs = |name: &str| {
+        name == builtin
+            || rules
+                .iter()
+                .any(|(id, aliases)| *id == name || aliases.contains(&name))
+    };
+    theirs(&pack.name)
+        || pack
+            .rules
+            .iter()
+            .any(|r| theirs(&r.id) || r.aliases.iter().any(|a| theirs(&a.id)))
 }
 
 /// One pack named on the command line or built in: a built-in's name (`builtin`: a default one,

@@ -18,7 +18,7 @@ use crate::run::fix;
 use crate::run::library::{LibraryRun, Seen};
 use crate::run::pool::{self, Pool, Ticket};
 use crate::run::renames::Place;
-use crate::run::setup::{ProfileLinter, Setup};
+use crate::run::setup::{Packs, ProfileLinter, Setup};
 use crate::run::{ConfigChoice, Io, emit};
 use std::io::Write;
 use std::path::PathBuf;
@@ -168,7 +168,7 @@ fn check(args: CheckArgs, config: &ConfigChoice, io: &mut Io) -> Result<u8, Erro
             .map(crate::input::decode::by_label)
             .transpose()?,
     };
-    let mut setup = Setup::new(config.load()?, &selection, max_warnings)?;
+    let mut setup = Setup::new(config.load()?, &selection, max_warnings, Packs::Used)?;
     setup.read_options = options;
     // The HTML report shows the library overview at its top whenever the library checks run.
     let overview_wanted = summary

@@ -6,7 +6,7 @@ use crate::RuleSelection;
 use crate::engine::builtin;
 use crate::error::Error;
 use crate::report::{self as output, catalog};
-use crate::run::setup::Setup;
+use crate::run::setup::{Packs, Setup};
 use crate::run::{ConfigChoice, Io, config, emit};
 use std::path::PathBuf;
 
@@ -62,7 +62,7 @@ pub fn show_config(
     config: &ConfigChoice,
     err: &mut dyn std::io::Write,
 ) -> Result<String, Error> {
-    let setup = Setup::new(config.load()?, selection, None)?;
+    let setup = Setup::new(config.load()?, selection, None, Packs::All)?;
     setup.renames.write_notes(err);
     Ok(setup.effective())
 }
@@ -85,7 +85,7 @@ pub fn explain(
             packs.push(p);
         }
     }
-    let renames = crate::run::renames::Renames::of(&packs);
+    let renames = crate::run::renames::Renames::of(&packs, &[]);
     let rule = renames.resolve(rule, crate::run::renames::Place::Explain);
     renames.write_notes(err);
     let found = packs.iter().flat_map(|p| &p.rules).find(|r| r.id == rule);

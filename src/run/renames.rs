@@ -4,6 +4,7 @@
 //! further down needs to know about renames, and it is noted once per old id so that people update
 //! their files before the alias is dropped in a later major version of the pack.
 
+use crate::engine::builtin;
 use crate::engine::pack::Pack;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -41,12 +42,21 @@ pub struct Renames {
 }
 
 impl Renames {
-    /// The former ids of the packs' rules (a pack cannot load with one naming two rules).
-    pub fn of<'a>(packs: impl IntoIterator<Item = &'a Pack>) -> Renames {
+    /// The former ids of the packs' rules (a pack cannot load with one naming two rules), and of the
+    /// rules of the built-in packs the run left `unparsed`: a former id means the same whether or
+    /// not the run uses its rule.
+    pub fn of<'a>(packs: impl IntoIterator<Item = &'a Pack>, unparsed: &[&str]) -> Renames {
         let mut current = HashMap::new();
         for rule in packs.into_iter().flat_map(|p| &p.rules) {
             for alias in &rule.aliases {
                 current.insert(alias.id.clone(), rule.id.clone());
+            }
+        }
+        for name in unparsed {
+            for (id, aliases) in builtin::rule_ids(name).unwrap_or_default() {
+                for alias in *aliases {
+                    current.insert(alias.to_string(), id.to_string());
+                }
             }
         }
         Renames {
@@ -95,7 +105,7 @@ mod tests {
             "pack: t\nrules:\n  - id: t/new\n    aliases: [t/old, t/older]\n    kind: forbid\n    level: warning\n    message: m\n    explain: e\n    source: s\n    words: [微信]\n    examples: {bad: [微信], good: [旺旺]}\n",
         )
         .unwrap();
-        Renames::of([&pack])
+        Renames::of([&pack], &[])
     }
 
     #[test]

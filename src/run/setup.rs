@@ -1,10 +1,12 @@
 //! A check run as the config and the command line set it up: one linter (every rule compiled once),
 //! the level of each rule in each file (a per-path override selects among the compiled rules, it never
-//! recompiles them), the files left out, extra scene keywords, and the suppressions.
+//! recompiles them), the files left out, extra scene keywords, and the suppressions. A check parses
+//! no built-in pack none of whose rules its selection lets run on any file.
 
+use crate::engine::builtin::{self, Filter};
 use crate::engine::linter::Linter;
 use crate::engine::rules::{Kind, Level};
-use crate::engine::{self, RuleSelection};
+use crate::engine::{self, Loaded, RuleSelection};
 use crate::error::{Error, LocatedError};
 use crate::input::{self, Document, Input};
 use crate::report::diagnostic::{self, Diagnostic, RuleNames};
@@ -17,7 +19,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 /// The level of every rule in one file: the linter's rules by index, then [`suppress::META`];
 /// `None` where the rule is off.
@@ -44,7 +46,6 @@ pub struct Setup {
     overrides: Vec<CompiledOverride>,
     exclude: Gitignore,
     known: HashSet<String>,
-    builtin_known: OnceLock<HashSet<String>>,
     pub max_warnings: Option<usize>,
     /// `--input-format` and `--encoding`.
     pub read_options: input::ReadOptions,
@@ -54,6 +55,15 @@ pub struct Setup {
     pub library: crate::run::library::LibrarySetup,
     /// Former ids of renamed rules; the config and the command line are rewritten already.
     pub renames: Renames,
+}
+
+/// Which packs a setup parses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Packs {
+    /// Every pack enabled, whether or not a rule of it runs: `huashu config` lists every rule.
+    All,
+    /// Not the default built-in packs none of whose rules can run: a check does not need them.
+    Used,
 }
 
 /// The rules that run on a file, at its levels, with the names its findings carry.
@@ -68,12 +78,13 @@ fn strings(items: &[Item]) -> Vec<String> {
 }
 
 impl Setup {
-    /// Loads the packs the config and the command line name, and checks every rule and pack name
-    /// they use. `max_warnings` from the command line wins over the config's.
+    /// Loads the packs the config and the command line name (`packs`: which of them), and checks
+    /// every rule and pack name they use. `max_warnings` from the command line wins over the config's.
     pub fn new(
         mut config: Config,
         cli: &RuleSelection,
         max_warnings: Option<usize>,
+        packs: Packs,
     ) -> Result<Setup, Error> {
         let mut located: Vec<LocatedError> = Vec::new();
         let mut usage: Option<Error> = None;
@@ -114,9 +125,14 @@ impl Setup {
             }
         }
         extra.extend(cli.packs.iter().cloned());
-        let packs = engine::load_packs_except(&extra, &strings(&config.disable_packs))?;
+        let unused = match packs {
+            Packs::All => Vec::new(),
+            Packs::Used => unused_builtins(&config, cli),
+        };
+        let Loaded { packs, unparsed } =
+            engine::load_packs_skipping(&extra, &strings(&config.disable_packs), &unused)?;
         // From here on every rule name is a current id: former ones are rewritten (and noted).
-        let renames = Renames::of(&packs);
+        let renames = Renames::of(&packs, &unparsed);
         rename_config(&renames, &mut config);
         let renamed_cli = RuleSelection {
             packs: cli.packs.clone(),
@@ -124,7 +140,14 @@ impl Setup {
             ignore: rename(&renames, &cli.ignore, Place::CommandLine),
         };
         let cli = &renamed_cli;
+        // A rule of a pack left unparsed still has a name a selection may use (it selects nothing).
         let mut known: HashSet<String> = HashSet::new();
+        for name in &unparsed {
+            known.insert(name.to_string());
+            for (id, _) in builtin::rule_ids(name).unwrap_or_default() {
+                known.insert(id.to_string());
+            }
+        }
         let mut rules = Vec::new();
         let mut pack_list = Vec::new();
         let mut facts: Vec<crate::engine::library::Fact> = Vec::new();
@@ -232,13 +255,7 @@ impl Setup {
         if let Some(e) = usage {
             return Err(e);
         }
-        let select = if cli.select.is_empty() {
-            strings(&config.select)
-        } else {
-            cli.select.clone()
-        };
-        let mut ignore = strings(&config.ignore);
-        ignore.extend(cli.ignore.iter().cloned());
+        let (select, ignore) = top_level(&config, cli);
         let levels: Vec<(String, Option<Level>)> = config
             .levels
             .iter()
@@ -254,7 +271,6 @@ impl Setup {
             overrides,
             exclude,
             known,
-            builtin_known: OnceLock::new(),
             max_warnings,
             read_options: input::ReadOptions::default(),
             linters: Mutex::new(Vec::new()),
@@ -395,26 +411,10 @@ impl Setup {
         }
     }
 
-    /// Whether a rule id or pack name names a rule of any loaded or built-in pack.
+    /// Whether a rule id or pack name names a rule of any loaded or built-in pack (a former id of a
+    /// pack not loaded is known too: it silences nothing).
     pub fn is_known(&self, name: &str) -> bool {
-        self.known.contains(name)
-            || self
-                .builtin_known
-                .get_or_init(|| {
-                    let mut set = HashSet::new();
-                    for n in crate::engine::builtin::names() {
-                        set.insert(n.to_string());
-                        if let Some(Ok(p)) = crate::engine::builtin::load(n) {
-                            // A former id of a pack not loaded is known too (it silences nothing).
-                            for r in p.rules {
-                                set.extend(r.aliases.into_iter().map(|a| a.id));
-                                set.insert(r.id);
-                            }
-                        }
-                    }
-                    set
-                })
-                .contains(name)
+        self.known.contains(name) || builtin::knows(name)
     }
 
     fn enabled_in(&self, profile: &Profile, name: &str) -> bool {
@@ -622,6 +622,47 @@ impl Setup {
     }
 }
 
+/// The top level's select and ignore: the command line's select replaces the config's, its ignore
+/// adds to the config's.
+fn top_level(config: &Config, cli: &RuleSelection) -> (Vec<String>, Vec<String>) {
+    let select = if cli.select.is_empty() {
+        strings(&config.select)
+    } else {
+        cli.select.clone()
+    };
+    let mut ignore = strings(&config.ignore);
+    ignore.extend(cli.ignore.iter().cloned());
+    (select, ignore)
+}
+
+/// The default built-in packs no rule of which can run on any file, from the names as written
+/// (former ids included). A file's rules are chosen by the top level's select, or by the select of
+/// the last override matching it that has one, and that override's ignore adds to the top level's
+/// (other ignores only take more rules away): each of these is one way a rule may be chosen.
+fn unused_builtins(config: &Config, cli: &RuleSelection) -> Vec<&'static str> {
+    let (select, ignore) = top_level(config, cli);
+    let overrides: Vec<(Vec<String>, Vec<String>)> = config
+        .overrides
+        .iter()
+        .filter(|o| !o.select.is_empty())
+        .map(|o| {
+            let mut also = ignore.clone();
+            also.extend(strings(&o.ignore));
+            (strings(&o.select), also)
+        })
+        .collect();
+    let mut filters = vec![Filter {
+        select: &select,
+        ignore: &ignore,
+    }];
+    filters.extend(
+        overrides
+            .iter()
+            .map(|(select, ignore)| Filter { select, ignore }),
+    );
+    builtin::unused(&filters)
+}
+
 /// Rule names as written, former ids replaced by current ones.
 fn rename(renames: &Renames, names: &[String], place: Place) -> Vec<String> {
     names.iter().map(|n| renames.resolve(n, place)).collect()
@@ -709,4 +750,130 @@ fn resolve(
         })
         .collect();
     Profile { levels }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> Config {
+        config::parse("huashu.yaml", text, Path::new("/project")).unwrap()
+    }
+
+    fn cli(select: &[&str], ignore: &[&str]) -> RuleSelection {
+        let strings = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+        RuleSelection {
+            packs: Vec::new(),
+            select: strings(select),
+            ignore: strings(ignore),
+        }
+    }
+
+    #[test]
+    fn a_check_leaves_unparsed_the_built_in_packs_no_file_can_use() {
+        let unused = |config_text: &str, select: &[&str], ignore: &[&str]| {
+            unused_builtins(&config(config_text), &cli(select, ignore))
+        };
+        assert!(unused("", &[], &[]).is_empty());
+        assert_eq!(
+            unused("", &["words"], &[]),
+            ["compliance", "etiquette", "hygiene"]
+        );
+        assert_eq!(
+            unused("select: [hygiene]\n", &[], &[]),
+            ["compliance", "etiquette"]
+        );
+        // The command line's select replaces the config's.
+        assert_eq!(
+            unused("select: [hygiene]\n", &["words"], &[]),
+            ["compliance", "etiquette", "hygiene"]
+        );
+        assert_eq!(
+            unused("", &[], &["etiquette", "compliance"]),
+            ["compliance", "etiquette"]
+        );
+        // A per-path override that selects a built-in rule keeps its pack, whatever the top level
+        // selects; its own ignore, or the top level's, can still rule the rule out.
+        let dont_know = "overrides:\n  - files: [售后/]\n    select: [etiquette/dont-know]\n";
+        assert_eq!(
+            unused(dont_know, &["words"], &[]),
+            ["compliance", "hygiene"]
+        );
+        assert_eq!(
+            unused(dont_know, &["words"], &["etiquette/dont-know"]),
+            ["compliance", "etiquette", "hygiene"]
+        );
+        assert_eq!(
+            unused(
+                &format!("{dont_know}    ignore: [etiquette]\n"),
+                &["words"],
+                &[]
+            ),
+            ["compliance", "etiquette", "hygiene"]
+        );
+        // An override that only ignores keeps nothing.
+        assert_eq!(
+            unused(
+                "overrides:\n  - files: [a.txt]\n    ignore: [words]\n",
+                &["words"],
+                &[]
+            ),
+            ["compliance", "etiquette", "hygiene"]
+        );
+    }
+
+    /// Leaving packs unparsed changes nothing a check shows: the same rules run on each file at the
+    /// same levels, the same names are accepted, and the same mistakes are reported.
+    #[test]
+    fn a_check_without_the_unused_packs_runs_as_with_them() {
+        let project = "select: [hygiene]\nlevels: {etiquette/dont-know: error}\noverrides:\n  - files: [售后/]\n    select: [etiquette/dont-know]\n";
+        let cases = [
+            (project, cli(&[], &[])),
+            (
+                project,
+                cli(&["hygiene/too-long"], &["compliance/absolute-claim"]),
+            ),
+            ("", cli(&["etiquette/dont-know"], &[])),
+            ("", cli(&["no-such-rule"], &[])),
+            ("select: [etiquette/no-such-rule]\n", cli(&["hygiene"], &[])),
+        ];
+        let running = |setup: &Setup, path: &str| -> Vec<(String, Level)> {
+            let profile = setup.profile_for(Some(Path::new(path)));
+            setup
+                .linter_for(&profile)
+                .rules
+                .iter()
+                .map(|r| (r.id.clone(), r.level))
+                .collect()
+        };
+        for (text, selection) in cases {
+            let all = Setup::new(config(text), &selection, None, Packs::All);
+            let used = Setup::new(config(text), &selection, None, Packs::Used);
+            let (all, used) = match (all, used) {
+                (Ok(all), Ok(used)) => (all, used),
+                (Err(a), Err(u)) => {
+                    assert_eq!(format!("{a:?}"), format!("{u:?}"), "{text} {selection:?}");
+                    continue;
+                }
+                (a, u) => panic!("{text} {selection:?}: {:?} / {:?}", a.err(), u.err()),
+            };
+            assert!(used.packs.len() < all.packs.len(), "{text} {selection:?}");
+            for path in ["/project/a.txt", "/project/售后/b.txt"] {
+                assert_eq!(running(&all, path), running(&used, path), "{path}");
+            }
+            let ids = |s: &Setup| -> Vec<String> {
+                s.reported_rules().into_iter().map(|r| r.id).collect()
+            };
+            assert_eq!(ids(&all), ids(&used));
+            assert!(used.is_known("compliance/absolute-claim"));
+        }
+        // The override's rule runs on its files only, with the config's level for it.
+        let setup = Setup::new(config(project), &cli(&[], &[]), None, Packs::Used).unwrap();
+        let names: Vec<&str> = setup.packs.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["etiquette", "hygiene", "library"]);
+        assert_eq!(
+            running(&setup, "/project/售后/b.txt"),
+            [("etiquette/dont-know".to_string(), Level::Error)]
+        );
+    }
 }

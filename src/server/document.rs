@@ -363,9 +363,16 @@ pub fn phrase_at(
 mod tests {
     use super::*;
     use crate::run::config::Config;
+    use crate::run::setup::Packs;
 
     fn setup() -> Setup {
-        Setup::new(Config::default(), &crate::RuleSelection::default(), None).unwrap()
+        Setup::new(
+            Config::default(),
+            &crate::RuleSelection::default(),
+            None,
+            Packs::All,
+        )
+        .unwrap()
     }
 
     fn document(setup: &Setup, text: &str) -> Document {

@@ -7,7 +7,7 @@ use crate::RuleSelection;
 use crate::error::{Error, LocatedError};
 use crate::input;
 use crate::run::config::{self, Config, Item};
-use crate::run::setup::Setup;
+use crate::run::setup::{Packs, Setup};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -136,7 +136,7 @@ fn load(path: Option<&Path>) -> (State, Vec<PathBuf>) {
     };
     deps.extend(pack_files(&config));
     let kept = config.clone();
-    match Setup::new(config, &RuleSelection::default(), None) {
+    match Setup::new(config, &RuleSelection::default(), None, Packs::All) {
         Ok(mut setup) => {
             // The library checks run on each open document on its own, as `huashu check FILE`
             // runs them (no overview: the editor shows findings only).
@@ -207,7 +207,7 @@ pub fn check_config(path: &Path, text: &str) -> Vec<LocatedError> {
         return Vec::new();
     };
     let kept = config.clone();
-    match Setup::new(config, &RuleSelection::default(), None) {
+    match Setup::new(config, &RuleSelection::default(), None, Packs::All) {
         Ok(_) => Vec::new(),
         Err(e) => failure(Some(path), e, Some(&kept))
             .errors
