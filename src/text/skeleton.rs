@@ -22,7 +22,8 @@
 //!    `v❤信` → `v信`). Clause punctuation (`，。！？；：、`), brackets and line breaks stay.
 //! 5. **Homophones of contact words** ([`WEI`], [`XIN`], [`KOU`]): a character that sounds like 微
 //!    followed by one that sounds like 信 (`薇信` `威芯` `维新`… but see [`NOT_WEIXIN`]) becomes `微信`;
-//!    `v信`, `微x`, `薇x`, and 信 spelled `xin` after a 微-sound (`薇 xin`) too; `扣扣` `寇寇` become
+//!    `v信`, `微x`, `薇x`, 信 spelled `xin` after a 微-sound (`薇 xin`) and 微 spelled `wei` before a
+//!    信-sound (`wei信`) too; `扣扣` `寇寇` become
 //!    `qq`.
 //!
 //! The homophone sets come from the same-pinyin table of pycorrector
@@ -431,6 +432,22 @@ fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
             i += 1;
             continue;
         }
+        // 微 spelled in pinyin before a 信-sound: wei信, wei芯 (not the end of a Latin word)
+        if a == 'w'
+            && b == 'e'
+            && cs.get(i + 2).is_some_and(|c| c.c == 'i')
+            && cs.get(i + 3).is_some_and(|c| is_xin(c.c))
+            && !(i > 0 && cs[i - 1].c.is_ascii_alphabetic())
+        {
+            cs[i].c = '微';
+            cs[i + 1] = Ch {
+                c: '信',
+                origin: cs[i + 3].origin,
+            };
+            cs.drain(i + 2..i + 4);
+            i += 1;
+            continue;
+        }
         if wei {
             // 微 itself only with 讯, 芯 or x: 稍微新一点, 轻微辛辣 are not WeChat
             let xin = if a == '微' {
@@ -548,6 +565,11 @@ mod tests {
         assert_eq!(span("加我 V－X 好吗", "vx"), "V－X");
         assert_eq!(span("親，加薇信吧", "微信"), "薇信");
         assert_eq!(sk("加我薇 xin：ql886601"), "加我微信:ql886601");
+        assert_eq!(sk("加主播wei信 m i n g 0 0 1"), "加主播微信ming001");
+        assert_eq!(span("加主播wei信详聊", "微信"), "wei信");
+        assert_eq!(sk("加wei芯"), "加微信");
+        // inside a Latin word it is left alone
+        assert_eq!(sk("kawei信"), "kawei信");
         assert_eq!(span("加我薇 xin：ql", "微信"), "薇 xin");
         assert_eq!(sk("v xin号"), "微信号");
         assert_eq!(sk("微xing"), "微xing");
