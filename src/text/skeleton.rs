@@ -407,6 +407,17 @@ fn is_mask_star(cs: &[Ch], i: usize) -> bool {
     }
 }
 
+/// The four characters from `i` (薇 x i n, w e i 信) become 微信; the 信 keeps the last one's
+/// origin, so a match ends where the spelling did.
+fn fold_four_into_weixin(cs: &mut Vec<Ch>, i: usize) {
+    cs[i].c = '微';
+    cs[i + 1] = Ch {
+        c: '信',
+        origin: cs[i + 3].origin,
+    };
+    cs.drain(i + 2..i + 4);
+}
+
 /// Homophones and abbreviations of 微信 and QQ become the words themselves.
 fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
     // Run on every phrase: the common case (no 微-sound, no 扣-sound) costs a comparison or two.
@@ -422,13 +433,7 @@ fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
             && !cs.get(i + 4).is_some_and(|c| c.c.is_ascii_alphabetic())
             && !(a == 'v' && i > 0 && cs[i - 1].c.is_ascii_alphabetic())
         {
-            cs[i].c = '微';
-            // one 信 standing for the three letters: a match ends at the last of them
-            cs[i + 1] = Ch {
-                c: '信',
-                origin: cs[i + 3].origin,
-            };
-            cs.drain(i + 2..i + 4);
+            fold_four_into_weixin(&mut cs, i);
             i += 1;
             continue;
         }
@@ -439,12 +444,7 @@ fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
             && cs.get(i + 3).is_some_and(|c| is_xin(c.c))
             && !(i > 0 && cs[i - 1].c.is_ascii_alphabetic())
         {
-            cs[i].c = '微';
-            cs[i + 1] = Ch {
-                c: '信',
-                origin: cs[i + 3].origin,
-            };
-            cs.drain(i + 2..i + 4);
+            fold_four_into_weixin(&mut cs, i);
             i += 1;
             continue;
         }
