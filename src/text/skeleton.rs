@@ -24,7 +24,7 @@
 //!    followed by one that sounds like 信 (`薇信` `威芯` `维新`… but see [`NOT_WEIXIN`]) becomes `微信`;
 //!    `v信`, `微x`, `薇x`, 信 spelled `xin` after a 微-sound (`薇 xin`) and 微 spelled `wei` before a
 //!    信-sound (`wei信`) too; `扣扣` `寇寇` become
-//!    `qq`.
+//!    `qq`; 支付宝 with a sound-alike middle ([`ZHI`], [`FU`]: `支伏宝`, `吱付宝`) becomes `支付宝`.
 //!
 //! The homophone sets come from the same-pinyin table of pycorrector
 //! (`pycorrector/data/same_pinyin.txt`, <https://github.com/shibing624/pycorrector>, Apache-2.0),
@@ -53,6 +53,10 @@ pub const NOT_WEIXIN: &[&str] = &["维新", "唯心", "违心", "危心", "慰�
 /// Characters read like 扣 (kòu), from pycorrector's row for 扣; a doubled one is QQ. (口 is left
 /// out: 口口相传.)
 pub const KOU: &str = "扣寇蔻";
+/// 支 and the characters read like it (zhī), then those read like 付 (fù), before 宝: 支付宝
+/// respelled to slip past a filter (支伏宝, 吱付宝). No other word is 支/吱/芝 + a fù + 宝.
+pub const ZHI: &str = "支吱芝枝知之";
+pub const FU: &str = "付伏附服夫扶府富复负赴";
 
 // The sets above as `match` arms: the compiler makes a few comparisons of each, where searching
 // the strings cost a substring search per character of every phrase.
@@ -92,6 +96,17 @@ fn is_xin(c: char) -> bool {
 
 fn is_kou(c: char) -> bool {
     matches!(c, '扣' | '寇' | '蔻')
+}
+
+fn is_zhi(c: char) -> bool {
+    matches!(c, '支' | '吱' | '芝' | '枝' | '知' | '之')
+}
+
+fn is_fu(c: char) -> bool {
+    matches!(
+        c,
+        '付' | '伏' | '附' | '服' | '夫' | '扶' | '府' | '富' | '复' | '负' | '赴'
+    )
 }
 
 /// A phrase's skeleton, with the original character index of each of its characters.
@@ -479,6 +494,13 @@ fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
                 continue;
             }
         }
+        // 支付宝 with its middle character swapped for a 付-sound: 支伏宝, 吱付宝
+        if is_zhi(a) && is_fu(b) && cs.get(i + 2).is_some_and(|c| c.c == '宝') {
+            cs[i].c = '支';
+            cs[i + 1].c = '付';
+            i += 3;
+            continue;
+        }
         if is_kou(a) && is_kou(b) {
             cs[i].c = 'q';
             cs[i + 1].c = 'q';
@@ -509,6 +531,8 @@ mod tests {
             assert_eq!(is_wei(c), WEI.contains(c), "{c}");
             assert_eq!(is_xin(c), XIN.contains(c), "{c}");
             assert_eq!(is_kou(c), KOU.contains(c), "{c}");
+            assert_eq!(is_zhi(c), ZHI.contains(c), "{c}");
+            assert_eq!(is_fu(c), FU.contains(c), "{c}");
         }
     }
 
@@ -538,6 +562,11 @@ mod tests {
         assert_eq!(sk("review"), "review");
         assert_eq!(sk("微芯片"), "微芯片");
         assert_eq!(sk("稍微新一点"), "稍微新一点");
+        // 支付宝 respelled; the span still covers the original characters
+        assert_eq!(sk("转我支伏宝"), "转我支付宝");
+        assert_eq!(sk("吱付寶"), "支付宝");
+        assert_eq!(span("尾款转我支伏宝就行", "支付宝"), "支伏宝");
+        assert_eq!(sk("之前付款"), "之前付款");
     }
 
     #[test]
