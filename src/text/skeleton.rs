@@ -53,8 +53,9 @@ pub const NOT_WEIXIN: &[&str] = &["维新", "唯心", "违心", "危心", "慰�
 /// Characters read like 扣 (kòu), from pycorrector's row for 扣; a doubled one is QQ. (口 is left
 /// out: 口口相传.)
 pub const KOU: &str = "扣寇蔻";
-/// 支 and the characters read like it (zhī), then those read like 付 (fù), before 宝: 支付宝
-/// respelled to slip past a filter (支伏宝, 吱付宝). No other word is 支/吱/芝 + a fù + 宝.
+/// 支 and characters read like it (zhī), then characters read like 付 (fù), before 宝: 支付宝
+/// respelled to slip past a filter (支伏宝, 吱付宝). Chosen by hand, not from pycorrector's table;
+/// no word is one of these, then one of those, then 宝, except 支付宝 itself.
 pub const ZHI: &str = "支吱芝枝知之";
 pub const FU: &str = "付伏附服夫扶府富复负赴";
 
