@@ -2,7 +2,9 @@
 //! prepares the packs' patterns: for each (Traditional simplified, as the engine compiles it) the
 //! literals one of which every match contains, so a run needs to parse no built-in pattern to set up
 //! its prefilter, and for a pattern that is only an alternation of literals, the list of them (it is
-//! then matched without a regex). A built-in pattern that does not parse fails the build. Each pack's
+//! then matched without a regex), or else its compiled NFA and where its matches can begin, so a run
+//! neither parses nor compiles a built-in pattern before searching with it
+//! (`src/engine/nfa_bytes.rs`). A built-in pattern that does not parse fails the build. Each pack's
 //! `version:` is taken too, for `huashu --version`, and its rule ids and former ids, so that a run
 //! can tell without parsing a pack whether its selection uses any of its rules.
 
@@ -21,6 +23,16 @@ mod literals;
 #[allow(dead_code)]
 #[path = "src/engine/lexicon.rs"]
 mod lexicon;
+
+#[path = "src/engine/alternation.rs"]
+mod alternation;
+
+#[path = "src/engine/starts.rs"]
+mod starts;
+
+#[allow(dead_code)]
+#[path = "src/engine/nfa_bytes.rs"]
+mod nfa_bytes;
 
 /// Just the pattern lists of a pack; everything else is checked when the pack loads.
 #[derive(Deserialize)]
@@ -164,10 +176,12 @@ fn main() {
     out.push_str("]\n");
     fs::write(Path::new(&out_dir).join("builtin_packs.rs"), out).unwrap();
 
-    // pattern → (its required literals, the literals it is made of)
+    // pattern → (its required literals, the literals it is made of, its NFA and where its matches
+    // begin when it is not only literals)
     type Lits = Option<Vec<Vec<u8>>>;
     type Clauses = Option<Vec<Vec<Vec<u8>>>>;
-    let mut prepared: BTreeMap<String, (Clauses, Lits)> = BTreeMap::new();
+    type Nfa = Option<(Vec<u8>, Option<starts::Starts>)>;
+    let mut prepared: BTreeMap<String, (Clauses, Lits, Nfa)> = BTreeMap::new();
     for (name, path) in &packs {
         let text = fs::read_to_string(path).unwrap();
         // A pack that does not deserialise is reported, with its line and column, when it loads.
@@ -205,7 +219,19 @@ fn main() {
                 .parse(&source)
                 .unwrap_or_else(|e| panic!("rules/{name}.yaml: pattern {pattern:?}:\n{e}"));
             let required = literals::required_all(&hir);
-            prepared.insert(source, (required, literals::exact(&hir)));
+            let exact = literals::exact(&hir);
+            // A pattern that is only words is matched by an automaton over them, not a regex.
+            let nfa = exact.is_none().then(|| {
+                let starts = starts::starts(&hir);
+                let nfa = regex_automata::nfa::thompson::Compiler::new()
+                    .configure(nfa_bytes::config())
+                    .build_from_hir(&alternation::prefer_longer(hir))
+                    .unwrap_or_else(|e| panic!("rules/{name}.yaml: pattern {pattern:?}:\n{e}"));
+                let mut bytes = Vec::new();
+                nfa_bytes::encode(&nfa, &mut bytes);
+                (bytes, starts)
+            });
+            prepared.insert(source, (required, exact, nfa));
         }
     }
     // One blob of records and a table of where each starts: as Rust slices of slices, the tables
@@ -223,7 +249,7 @@ fn main() {
             put(blob, l);
         }
     };
-    for (source, (required, exact)) in &prepared {
+    for (source, (required, exact, nfa)) in &prepared {
         starts.push(blob.len() as u32);
         put(&mut blob, source.as_bytes());
         match required {
@@ -241,6 +267,24 @@ fn main() {
             Some(lits) => {
                 blob.push(1);
                 put_lits(&mut blob, lits);
+            }
+        }
+        match nfa {
+            None => blob.push(0),
+            Some((bytes, starts)) => {
+                blob.push(1);
+                put(&mut blob, bytes);
+                match starts {
+                    None => blob.push(0),
+                    Some(s) => {
+                        blob.push(1);
+                        blob.push(u8::from(s.at_text_start));
+                        blob.extend((s.chars.len() as u32).to_le_bytes());
+                        for c in &s.chars {
+                            blob.extend((*c as u32).to_le_bytes());
+                        }
+                    }
+                }
             }
         }
     }

@@ -2,11 +2,13 @@
 //! ([`builtin`]), compiled rules one kind per module ([`rules`]), and the linter that runs them over
 //! phrases ([`linter`]).
 
+pub mod alternation;
 pub mod builtin;
 pub mod lexicon;
 pub mod library;
 pub mod linter;
 pub mod literals;
+pub mod nfa_bytes;
 pub mod pack;
 pub mod pattern;
 pub mod rules;

@@ -15,12 +15,14 @@
 //! never needs is never compiled. Regex searches take a cache from the caller, one per thread, so
 //! worker threads never contend for the regex's own pool.
 
+use crate::engine::alternation::prefer_longer;
 use crate::engine::literals;
+use crate::engine::nfa_bytes;
 use crate::engine::starts::{self, Starts};
 use aho_corasick::AhoCorasick;
-use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::nfa::thompson::{self, NFA, WhichCaptures, backtrack, pikevm};
 use regex_automata::util::iter::Searcher;
-use regex_automata::{Anchored, Input, MatchKind, meta};
+use regex_automata::{Anchored, Input, Match, MatchKind, meta};
 use regex_syntax::hir::Hir;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -37,7 +39,18 @@ pub const CAP: usize = 512 * (1 << 10);
 /// This thread's search caches for one pattern: for its quick regex and for its full one. Boxed: a
 /// cache is 1.4 KB inline, a run holds one pair per pattern slot and thread (thousands), and most
 /// slots are never searched; unboxed, their zeroed pages were half of a small run's page faults.
-pub type Caches = [Option<Box<meta::Cache>>; 2];
+#[derive(Default)]
+pub struct Caches {
+    quick: Option<Box<QuickCache>>,
+    full: Option<Box<meta::Cache>>,
+}
+
+/// A quick regex's caches, each made when its engine first searches.
+#[derive(Default)]
+struct QuickCache {
+    backtrack: Option<backtrack::Cache>,
+    pikevm: Option<pikevm::Cache>,
+}
 
 #[derive(Clone)]
 pub struct Pattern(Arc<Inner>);
@@ -47,6 +60,8 @@ struct Inner {
     source: Box<str>,
     /// Known once the pattern is parsed, or from the build.
     analysis: OnceLock<Analysis>,
+    /// A built-in pattern's NFA and where its matches begin, compiled by the build.
+    prepared: Option<Prepared>,
     /// The literal automaton, or the regex built without its lazy DFA.
     matcher: OnceLock<Compiled>,
     /// The regex with every engine the regex crate would use.
@@ -111,7 +126,83 @@ impl Lits {
 
 enum Compiled {
     Literals(AhoCorasick),
-    Regex(meta::Regex),
+    Regex(Quick),
+}
+
+/// A built-in pattern's NFA as [`nfa_bytes`] wrote it, then where its matches begin (a flag; then
+/// whether at the text's start, a count and the characters, as little-endian u32s).
+struct Prepared {
+    nfa: &'static [u8],
+    starts: &'static [u8],
+}
+
+impl Prepared {
+    fn starts(&self) -> Option<Starts> {
+        let mut r = Reader(self.starts);
+        if !r.flag() {
+            return None;
+        }
+        let at_text_start = r.flag();
+        let chars = (0..r.u32())
+            .map(|_| char::from_u32(r.u32() as u32).expect("a start character"))
+            .collect();
+        Some(Starts {
+            at_text_start,
+            chars,
+        })
+    }
+}
+
+/// A regex without lazy DFAs, as the regex crate's meta regex searches with its DFAs turned off:
+/// a bounded backtracker where the text fits its visited set, else a PikeVM. Both run on the NFA
+/// only, so it is quick to build: from a built-in pattern's prepared bytes, with no parsing and no
+/// compiling at all.
+struct Quick {
+    backtrack: backtrack::BoundedBacktracker,
+    pikevm: pikevm::PikeVM,
+}
+
+impl Quick {
+    fn new(nfa: NFA) -> Quick {
+        let built = "the NFA engines build from any NFA the compiler made";
+        Quick {
+            backtrack: backtrack::Builder::new()
+                .build_from_nfa(nfa.clone())
+                .expect(built),
+            pikevm: pikevm::Builder::new()
+                .configure(pikevm::Config::new().match_kind(MatchKind::LeftmostFirst))
+                .build_from_nfa(nfa)
+                .expect(built),
+        }
+    }
+
+    /// Whether the backtracker takes `input` (the meta regex's choice): it cannot stop early at a
+    /// match it is sure of, so on a long text an earliest search goes to the PikeVM.
+    fn backtracks(&self, input: &Input<'_>) -> bool {
+        !(input.get_earliest() && input.haystack().len() > 128)
+            && input.get_span().len() < self.backtrack.max_haystack_len()
+    }
+
+    /// The leftmost-first match in `input`, found through the implicit group's two slots (as the
+    /// meta regex finds it).
+    fn search(&self, cache: &mut QuickCache, input: &Input<'_>) -> Option<Match> {
+        let mut slots = [None, None];
+        let pid = if self.backtracks(input) {
+            let c = cache
+                .backtrack
+                .get_or_insert_with(|| self.backtrack.create_cache());
+            self.backtrack
+                .try_search_slots(c, input, &mut slots)
+                .expect("the text fits the backtracker")?
+        } else {
+            let c = cache
+                .pikevm
+                .get_or_insert_with(|| self.pikevm.create_cache());
+            self.pikevm.search_slots(c, input, &mut slots)?
+        };
+        let (start, end) = (slots[0]?.get(), slots[1]?.get());
+        Some(Match::new(pid, start..end))
+    }
 }
 
 /// Texts up to this long are searched where their matches can begin ([`StartAt`]); longer ones in
@@ -156,15 +247,14 @@ impl StartAt {
     /// a match can begin, from the end of the last match on. No match is empty ([`starts`]).
     fn find_iter(
         &self,
-        re: &meta::Regex,
-        cache: &mut meta::Cache,
+        mut search: impl FnMut(&Input<'_>) -> Option<Match>,
         text: &str,
         mut f: impl FnMut(Range<usize>) -> bool,
     ) {
         let mut next = 0;
         let mut at = |from: usize, next: &mut usize| -> bool {
             let input = Input::new(text).range(from..).anchored(Anchored::Yes);
-            match re.search_with(cache, &input) {
+            match search(&input) {
                 Some(m) => {
                     *next = m.end();
                     f(m.range())
@@ -273,12 +363,6 @@ fn full_config() -> meta::Config {
         .auto_prefilter(false)
 }
 
-/// [`full_config`] without the engines that need a reverse automaton or extra analysis: the PikeVM
-/// and the bounded backtracker find the same matches, more slowly, on short texts not much so.
-fn quick_config() -> meta::Config {
-    full_config().hybrid(false).onepass(false)
-}
-
 /// The pattern's syntax tree; the error is worded as the regex crate words it.
 fn parse(source: &str) -> Result<Hir, String> {
     regex_syntax::ParserBuilder::new()
@@ -286,74 +370,6 @@ fn parse(source: &str) -> Result<Hir, String> {
         .build()
         .parse(source)
         .map_err(|e| e.to_string())
-}
-
-/// The word of an alternative that is only a word.
-fn word(h: &Hir) -> Option<&[u8]> {
-    match h.kind() {
-        regex_syntax::hir::HirKind::Literal(l) => Some(&l.0),
-        _ => None,
-    }
-}
-
-/// Where alternative `i` goes: before the first earlier word that is its prefix.
-fn ahead_of(words: &[Option<&[u8]>], i: usize) -> Option<usize> {
-    let b = words[i]?;
-    (0..i).find(|&j| words[j].is_some_and(|a| a.len() < b.len() && b.starts_with(a)))
-}
-
-/// Whether some alternation of `hir` lists a word after its own prefix.
-fn shadows(hir: &Hir) -> bool {
-    use regex_syntax::hir::HirKind;
-    match hir.kind() {
-        HirKind::Alternation(alts) => {
-            let words: Vec<Option<&[u8]>> = alts.iter().map(word).collect();
-            (1..alts.len()).any(|i| ahead_of(&words, i).is_some()) || alts.iter().any(shadows)
-        }
-        HirKind::Concat(parts) => parts.iter().any(shadows),
-        HirKind::Repetition(r) => shadows(&r.sub),
-        HirKind::Capture(c) => shadows(&c.sub),
-        _ => false,
-    }
-}
-
-/// `hir` with every word of an alternation tried before the words that are its prefixes
-/// (`退|退款` as `退款|退`). Leftmost-first takes the first alternative that matches, so a shorter
-/// word ahead of its own extension cut matches short: folding Traditional and Cantonese makes such
-/// orders (`冇关|没关系` is `没关|没关系` once folded), and a list of words is written in any order.
-/// Whether and where a match starts does not change, only how far it reaches.
-fn prefer_longer(hir: Hir) -> Hir {
-    use regex_syntax::hir::{Capture, HirKind, Repetition};
-    // Most patterns list no word after its prefix: they are kept as parsed, not rebuilt.
-    if !shadows(&hir) {
-        return hir;
-    }
-    match hir.into_kind() {
-        HirKind::Alternation(alts) => {
-            let mut alts: Vec<Hir> = alts.into_iter().map(prefer_longer).collect();
-            for i in 1..alts.len() {
-                let words: Vec<Option<&[u8]>> = alts[..=i].iter().map(word).collect();
-                if let Some(j) = ahead_of(&words, i) {
-                    let moved = alts.remove(i);
-                    alts.insert(j, moved);
-                }
-            }
-            Hir::alternation(alts)
-        }
-        HirKind::Concat(parts) => Hir::concat(parts.into_iter().map(prefer_longer).collect()),
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(prefer_longer(*r.sub)),
-            ..r
-        }),
-        HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(prefer_longer(*c.sub)),
-            ..c
-        }),
-        HirKind::Empty => Hir::empty(),
-        HirKind::Literal(l) => Hir::literal(l.0),
-        HirKind::Class(c) => Hir::class(c),
-        HirKind::Look(l) => Hir::look(l),
-    }
 }
 
 /// An invalid pattern's error as the regex crate words it.
@@ -395,6 +411,7 @@ impl Pattern {
         Inner {
             source: source.into(),
             analysis: OnceLock::new(),
+            prepared: None,
             matcher: OnceLock::new(),
             full: OnceLock::new(),
             starts: OnceLock::new(),
@@ -429,7 +446,7 @@ impl Pattern {
     /// A pattern of a built-in pack, compiled only when first searched. Its literals come from the
     /// build; a pattern the build did not see is analysed when first asked about.
     pub fn builtin(source: &str) -> Pattern {
-        let inner = Pattern::with(source);
+        let mut inner = Pattern::with(source);
         if let Some(i) = prepared(source) {
             let mut r = Reader(record(i));
             r.bytes();
@@ -449,6 +466,12 @@ impl Pattern {
                 Lits::None
             };
             let _ = inner.analysis.set(Analysis { required, exact });
+            if r.flag() {
+                inner.prepared = Some(Prepared {
+                    nfa: r.bytes(),
+                    starts: r.0,
+                });
+            }
         }
         Pattern(Arc::new(inner))
     }
@@ -484,13 +507,19 @@ impl Pattern {
         self.analysis().exact.get()
     }
 
-    fn build(&self, config: meta::Config) -> meta::Regex {
+    /// The pattern's syntax tree, for a pattern the build did not prepare or for its full regex.
+    fn hir(&self) -> Hir {
         let hir = parse(&self.0.source)
             .unwrap_or_else(|e| panic!("pattern {:?} does not parse: {e}", self.0.source));
         self.0.starts.get_or_init(|| start_at(&hir));
+        hir
+    }
+
+    /// The regex with every engine, as the regex crate builds it.
+    fn build_full(&self) -> meta::Regex {
         meta::Builder::new()
-            .configure(config)
-            .build_from_hir(&prefer_longer(hir))
+            .configure(full_config())
+            .build_from_hir(&prefer_longer(self.hir()))
             .unwrap_or_else(|e| {
                 // Built-in patterns are all compiled by `cargo test`: this is a broken build.
                 panic!(
@@ -501,27 +530,41 @@ impl Pattern {
             })
     }
 
-    /// What to search with: the literal automaton, or a regex and the index of its cache.
+    /// The quick regex: a built-in pattern's from the NFA the build compiled, any other's compiled
+    /// now with the same configuration.
+    fn build_quick(&self) -> Quick {
+        if let Some(p) = &self.0.prepared {
+            self.0.starts.get_or_init(|| p.starts().map(StartAt::new));
+            return Quick::new(nfa_bytes::decode(p.nfa));
+        }
+        let nfa = thompson::Compiler::new()
+            .configure(nfa_bytes::config())
+            .build_from_hir(&prefer_longer(self.hir()))
+            .unwrap_or_else(|e| panic!("pattern {:?} does not compile: {e}", self.0.source));
+        Quick::new(nfa)
+    }
+
+    /// What to search with: the literal automaton, the quick regex or the full one.
     fn engine(&self, len: usize) -> Engine<'_> {
         if let Some(full) = self.0.full.get() {
             if let Some(Compiled::Literals(ac)) = self.0.matcher.get() {
                 return Engine::Literals(ac);
             }
-            return Engine::Regex(full, 1);
+            return Engine::Full(full);
         }
         let quick = self.0.matcher.get_or_init(|| {
             if let Some(lits) = self.analysis().exact.get() {
                 return Compiled::Literals(leftmost_longest(&lits));
             }
-            Compiled::Regex(self.build(quick_config()))
+            Compiled::Regex(self.build_quick())
         });
         match quick {
             Compiled::Literals(ac) => Engine::Literals(ac),
             Compiled::Regex(re) => {
                 if still_quick(&self.0.uses, len) {
-                    Engine::Regex(re, 0)
+                    Engine::Quick(re)
                 } else {
-                    Engine::Regex(self.0.full.get_or_init(|| self.build(full_config())), 1)
+                    Engine::Full(self.0.full.get_or_init(|| self.build_full()))
                 }
             }
         }
@@ -535,21 +578,24 @@ impl Pattern {
 
     /// Whether the pattern matches anywhere in `text`. `caches` are this thread's for the pattern.
     pub fn is_match(&self, caches: &mut Caches, text: &str) -> bool {
-        match self.engine(text.len()) {
-            Engine::Literals(ac) => ac.is_match(text),
-            Engine::Regex(re, i) => {
-                let cache = cache(caches, re, i);
-                if let Some(st) = self.anchored_starts(text) {
-                    let mut found = false;
-                    st.find_iter(re, cache, text, |_| {
-                        found = true;
-                        false
-                    });
-                    return found;
-                }
-                re.is_match_with(cache, &Input::new(text))
-            }
+        let mut search = match self.engine(text.len()) {
+            Engine::Literals(ac) => return ac.is_match(text),
+            Engine::Quick(re) => Search::Quick(re, caches.quick()),
+            Engine::Full(re) => Search::Full(re, caches.full(re)),
+        };
+        if let Some(st) = self.anchored_starts(text) {
+            let mut found = false;
+            st.find_iter(
+                |input| search.run(input),
+                text,
+                |_| {
+                    found = true;
+                    false
+                },
+            );
+            return found;
         }
+        search.run(&Input::new(text).earliest(true)).is_some()
     }
 
     /// Every match, leftmost-first and non-overlapping, as `regex::Regex::find_iter` finds them; empty
@@ -561,24 +607,27 @@ impl Pattern {
         empty: bool,
         mut f: impl FnMut(Range<usize>),
     ) {
-        match self.engine(text.len()) {
+        let mut search = match self.engine(text.len()) {
             // Literals are never empty.
-            Engine::Literals(ac) => ac.find_iter(text).for_each(|m| f(m.range())),
-            Engine::Regex(re, i) => {
-                let cache = cache(caches, re, i);
-                if let Some(st) = self.anchored_starts(text) {
-                    st.find_iter(re, cache, text, |r| {
-                        f(r);
-                        true
-                    });
-                    return;
-                }
-                let mut it = Searcher::new(Input::new(text));
-                while let Some(m) = it.advance(|input| Ok(re.search_with(cache, input))) {
-                    if empty || !m.is_empty() {
-                        f(m.range());
-                    }
-                }
+            Engine::Literals(ac) => return ac.find_iter(text).for_each(|m| f(m.range())),
+            Engine::Quick(re) => Search::Quick(re, caches.quick()),
+            Engine::Full(re) => Search::Full(re, caches.full(re)),
+        };
+        if let Some(st) = self.anchored_starts(text) {
+            st.find_iter(
+                |input| search.run(input),
+                text,
+                |r| {
+                    f(r);
+                    true
+                },
+            );
+            return;
+        }
+        let mut it = Searcher::new(Input::new(text));
+        while let Some(m) = it.advance(|input| Ok(search.run(input))) {
+            if empty || !m.is_empty() {
+                f(m.range());
             }
         }
     }
@@ -594,25 +643,45 @@ pub fn still_quick(uses: &AtomicU32, len: usize) -> bool {
     before.saturating_add(weight) <= UPGRADE
 }
 
-/// This thread's cache `i` for `re`. Once the full regex is in use the quick one's cache is freed:
-/// on a large run every pattern is upgraded, and keeping both per pattern and thread cost 28 MB on
-/// a million phrases.
-fn cache<'c>(caches: &'c mut Caches, re: &meta::Regex, i: usize) -> &'c mut meta::Cache {
-    if i == 1 {
-        caches[0] = None;
+impl Caches {
+    fn quick(&mut self) -> &mut QuickCache {
+        self.quick.get_or_insert_with(Box::default)
     }
-    caches[i].get_or_insert_with(|| Box::new(re.create_cache()))
+
+    /// Once the full regex is in use the quick one's caches are freed: on a large run every
+    /// pattern is upgraded, and keeping both per pattern and thread cost 28 MB on a million
+    /// phrases.
+    fn full(&mut self, re: &meta::Regex) -> &mut meta::Cache {
+        self.quick = None;
+        self.full.get_or_insert_with(|| Box::new(re.create_cache()))
+    }
 }
 
 enum Engine<'a> {
     Literals(&'a AhoCorasick),
-    /// A regex and which of the thread's two caches is its.
-    Regex(&'a meta::Regex, usize),
+    Quick(&'a Quick),
+    Full(&'a meta::Regex),
+}
+
+/// A regex with this thread's cache for it.
+enum Search<'a> {
+    Quick(&'a Quick, &'a mut QuickCache),
+    Full(&'a meta::Regex, &'a mut meta::Cache),
+}
+
+impl Search<'_> {
+    fn run(&mut self, input: &Input<'_>) -> Option<Match> {
+        match self {
+            Search::Quick(re, cache) => re.search(cache, input),
+            Search::Full(re, cache) => re.search_with(cache, input),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::alternation::shadows;
     use crate::engine::rules::Kind;
     use crate::text::normalize::normalize_str;
     use crate::text::skeleton::Skeleton;
@@ -674,6 +743,33 @@ mod tests {
         }
     }
 
+    /// The NFA and the start characters `build.rs` prepared are what compiling the pattern now
+    /// gives, state for state (so the build and the run configure the compiler alike).
+    #[test]
+    fn prepared_nfas_are_the_compiled_ones() {
+        let (patterns, _) = patterns_and_phrases();
+        let mut checked = 0;
+        for p in &patterns {
+            let Some(prepared) = &p.0.prepared else {
+                assert!(p.exact_literals().is_some(), "{} has no NFA", p.as_str());
+                continue;
+            };
+            let hir = parse(p.as_str()).unwrap();
+            assert_eq!(prepared.starts(), starts::starts(&hir), "{}", p.as_str());
+            let nfa = thompson::Compiler::new()
+                .configure(nfa_bytes::config())
+                .build_from_hir(&prefer_longer(hir))
+                .unwrap();
+            let back = nfa_bytes::decode(prepared.nfa);
+            assert_eq!(format!("{back:?}"), format!("{nfa:?}"), "{}", p.as_str());
+            let mut bytes = Vec::new();
+            nfa_bytes::encode(&nfa, &mut bytes);
+            assert_eq!(bytes, prepared.nfa, "{}", p.as_str());
+            checked += 1;
+        }
+        assert!(checked > 1000, "{checked}");
+    }
+
     /// The shortcuts are checked against the regex itself, built the regex crate's way: the gate's
     /// literal sets are in every phrase a pattern matches, a pattern matched as literals finds
     /// exactly the regex's matches, and so does one searched only where its matches can begin.
@@ -692,10 +788,26 @@ mod tests {
                 .unwrap();
             let clauses = p.literals();
             let exact = p.exact_literals().map(|l| leftmost_longest(&l));
+            // The quick regex, unanchored (the pattern's own searches switch to the full regex
+            // after a few): from the build's NFA for every built-in regex.
+            let quick = exact.is_none().then(|| {
+                assert!(p.0.prepared.is_some(), "{} has no NFA", p.as_str());
+                p.build_quick()
+            });
+            let mut quick_cache = QuickCache::default();
             let mut caches = Caches::default();
-            for text in &phrases {
+            for (i, text) in phrases.iter().enumerate() {
                 let want: Vec<Range<usize>> =
                     re.find_iter(text.as_str()).map(|m| m.range()).collect();
+                // Every phrase it matches and every fourth other one (all of them took half a minute).
+                if let Some(q) = quick.as_ref().filter(|_| !want.is_empty() || i % 4 == 0) {
+                    let mut got = Vec::new();
+                    let mut it = Searcher::new(Input::new(text));
+                    while let Some(m) = it.advance(|input| Ok(q.search(&mut quick_cache, input))) {
+                        got.push(m.range());
+                    }
+                    assert_eq!(got, want, "quick {} on {text}", p.as_str());
+                }
                 if !want.is_empty() {
                     matched += 1;
                     for clause in clauses.iter().flatten() {
@@ -780,7 +892,7 @@ mod tests {
         let mut caches = Caches::default();
         assert!(long.is_match(&mut caches, &text));
         assert!(long.0.full.get().is_some(), "120 KB counts as 118 searches");
-        assert!(caches[0].is_none() && caches[1].is_some());
+        assert!(caches.quick.is_none() && caches.full.is_some());
     }
 
     /// On both sides of [`ANCHORED_MAX`] (searched from where matches begin, then in one pass) a
