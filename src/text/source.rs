@@ -250,13 +250,10 @@ impl SourceFile {
     }
 }
 
-/// The offsets of every CR and LF byte.
+/// The offsets of every CR and LF byte (memchr's vectorised search: the built-in packs' 860 KB of
+/// YAML are indexed this way at every start, and byte by byte that was a tenth of a small run).
 fn memchr_breaks(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| matches!(b, b'\n' | b'\r'))
-        .map(|(i, _)| i)
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
 }
 
 /// The lines of a text, each with its line break: a line ends with LF, CRLF or a lone CR.
@@ -268,10 +265,7 @@ pub fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> + '_ {
             return None;
         }
         let from = start;
-        let mut i = from;
-        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-            i += 1;
-        }
+        let mut i = memchr::memchr2(b'\n', b'\r', &bytes[from..]).map_or(bytes.len(), |j| from + j);
         if i < bytes.len() {
             i += if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
                 2
