@@ -595,7 +595,7 @@ impl Pattern {
             );
             return found;
         }
-        search.run(&Input::new(text).earliest(true)).is_some()
+        search.is_match(&Input::new(text))
     }
 
     /// Every match, leftmost-first and non-overlapping, as `regex::Regex::find_iter` finds them; empty
@@ -674,6 +674,15 @@ impl Search<'_> {
         match self {
             Search::Quick(re, cache) => re.search(cache, input),
             Search::Full(re, cache) => re.search_with(cache, input),
+        }
+    }
+
+    /// Whether there is a match at all: the full regex then runs only its forward automaton (a
+    /// search would also run the reverse one back to where the match begins).
+    fn is_match(&mut self, input: &Input<'_>) -> bool {
+        match self {
+            Search::Quick(re, cache) => re.search(cache, &input.clone().earliest(true)).is_some(),
+            Search::Full(re, cache) => re.is_match_with(cache, input),
         }
     }
 }
