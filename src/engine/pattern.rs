@@ -4,16 +4,16 @@
 //!
 //! A pattern that is only an alternation of literals (`不能|无法|不支持`, `(用|少|错)不了`) is matched
 //! by a leftmost-longest Aho-Corasick automaton over them, which finds exactly the regex's matches
-//! (see [`prefer_longer`]) and builds in a fraction of the time; any other pattern is a regex-automata
-//! meta regex, configured as the regex crate configures it. A regex is first compiled without its
-//! lazy DFA (half the work: no reverse automaton), which is quick to build and fast enough on a few
-//! phrases; after [`UPGRADE`] searches (a search counting once per kilobyte of text) it is compiled
-//! again in full, so a large file or a long text gets the DFA's speed and a short one never pays for
-//! it. A regex whose matches can only begin at the text's start or at a few characters is searched
-//! anchored at each place they occur ([`starts`]). The built-in packs' literals are worked out at
-//! build time (`build.rs`), so a run parses none of their patterns up front, and a pattern a run
-//! never needs is never compiled. Regex searches take a cache from the caller, one per thread, so
-//! worker threads never contend for the regex's own pool.
+//! (see [`prefer_longer`]) and builds in a fraction of the time. Any other pattern is first searched
+//! by a quick regex: a bounded backtracker or a PikeVM on its Thompson NFA, which for a built-in
+//! pattern the build has compiled already ([`nfa_bytes`]), so a run neither parses nor compiles it;
+//! after [`UPGRADE`] searches (a search counting once per kilobyte of text) it is compiled in full as
+//! a regex-automata meta regex, configured as the regex crate configures it, so a large file or a
+//! long text gets the lazy DFAs' speed and a short one never pays for them. A regex whose matches can
+//! only begin at the text's start or at a few characters is searched anchored at each place they
+//! occur ([`starts`]). The built-in packs' literals are worked out at build time (`build.rs`) too,
+//! and a pattern a run never needs is never built. Regex searches take a cache from the caller, one
+//! per thread, so worker threads never contend for the regex's own pool.
 
 use crate::engine::alternation::prefer_longer;
 use crate::engine::literals;
