@@ -808,8 +808,9 @@ mod tests {
             for (i, text) in phrases.iter().enumerate() {
                 let want: Vec<Range<usize>> =
                     re.find_iter(text.as_str()).map(|m| m.range()).collect();
-                // Every phrase it matches and every fourth other one (all of them took half a minute).
-                if let Some(q) = quick.as_ref().filter(|_| !want.is_empty() || i % 4 == 0) {
+                // Every phrase it matches and every sixteenth other one: all of them took half a
+                // minute in a release build and minutes in a debug one.
+                if let Some(q) = quick.as_ref().filter(|_| !want.is_empty() || i % 16 == 0) {
                     let mut got = Vec::new();
                     let mut it = Searcher::new(Input::new(text));
                     while let Some(m) = it.advance(|input| Ok(q.search(&mut quick_cache, input))) {
