@@ -27,6 +27,7 @@ mod lexicon;
 #[path = "src/engine/alternation.rs"]
 mod alternation;
 
+#[allow(dead_code)]
 #[path = "src/engine/starts.rs"]
 mod starts;
 
@@ -274,17 +275,7 @@ fn main() {
             Some((bytes, starts)) => {
                 blob.push(1);
                 put(&mut blob, bytes);
-                match starts {
-                    None => blob.push(0),
-                    Some(s) => {
-                        blob.push(1);
-                        blob.push(u8::from(s.at_text_start));
-                        blob.extend((s.chars.len() as u32).to_le_bytes());
-                        for c in &s.chars {
-                            blob.extend((*c as u32).to_le_bytes());
-                        }
-                    }
-                }
+                starts::Starts::encode(starts.as_ref(), &mut blob);
             }
         }
     }

@@ -13,13 +13,16 @@ use regex_automata::nfa::thompson::{self, Builder, NFA, State, Transition, Which
 use regex_automata::util::look::Look;
 use regex_automata::util::primitives::StateID;
 
+/// The regex crate's limit on a compiled NFA, for the full regexes too.
+pub const SIZE_LIMIT: usize = 10 * (1 << 20);
+
 /// How every pattern's NFA is compiled: as the regex crate compiles it, with only the implicit
 /// capture group (only whole matches are used).
 pub fn config() -> thompson::Config {
     thompson::Config::new()
         .utf8(true)
         .shrink(false)
-        .nfa_size_limit(Some(10 * (1 << 20)))
+        .nfa_size_limit(Some(SIZE_LIMIT))
         .which_captures(WhichCaptures::Implicit)
 }
 

@@ -129,28 +129,11 @@ enum Compiled {
     Regex(Quick),
 }
 
-/// A built-in pattern's NFA as [`nfa_bytes`] wrote it, then where its matches begin (a flag; then
-/// whether at the text's start, a count and the characters, as little-endian u32s).
+/// A built-in pattern's NFA as [`nfa_bytes`] wrote it, then where its matches begin as
+/// [`Starts::encode`] wrote it.
 struct Prepared {
     nfa: &'static [u8],
     starts: &'static [u8],
-}
-
-impl Prepared {
-    fn starts(&self) -> Option<Starts> {
-        let mut r = Reader(self.starts);
-        if !r.flag() {
-            return None;
-        }
-        let at_text_start = r.flag();
-        let chars = (0..r.u32())
-            .map(|_| char::from_u32(r.u32() as u32).expect("a start character"))
-            .collect();
-        Some(Starts {
-            at_text_start,
-            chars,
-        })
-    }
 }
 
 /// A regex without lazy DFAs, as the regex crate's meta regex searches with its DFAs turned off:
@@ -355,7 +338,7 @@ impl std::fmt::Debug for Pattern {
 /// regex's own prefilter (the engine's gate has run already, and phrases are short).
 fn full_config() -> meta::Config {
     meta::Config::new()
-        .nfa_size_limit(Some(10 * (1 << 20)))
+        .nfa_size_limit(Some(nfa_bytes::SIZE_LIMIT))
         .hybrid_cache_capacity(CAP)
         .match_kind(MatchKind::LeftmostFirst)
         .utf8_empty(true)
@@ -534,7 +517,9 @@ impl Pattern {
     /// now with the same configuration.
     fn build_quick(&self) -> Quick {
         if let Some(p) = &self.0.prepared {
-            self.0.starts.get_or_init(|| p.starts().map(StartAt::new));
+            self.0
+                .starts
+                .get_or_init(|| Starts::decode(p.starts).map(StartAt::new));
             return Quick::new(nfa_bytes::decode(p.nfa));
         }
         let nfa = thompson::Compiler::new()
@@ -764,7 +749,12 @@ mod tests {
                 continue;
             };
             let hir = parse(p.as_str()).unwrap();
-            assert_eq!(prepared.starts(), starts::starts(&hir), "{}", p.as_str());
+            assert_eq!(
+                Starts::decode(prepared.starts),
+                starts::starts(&hir),
+                "{}",
+                p.as_str()
+            );
             let nfa = thompson::Compiler::new()
                 .configure(nfa_bytes::config())
                 .build_from_hir(&prefer_longer(hir))

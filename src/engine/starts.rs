@@ -24,6 +24,37 @@ pub struct Starts {
     pub chars: Vec<char>,
 }
 
+impl Starts {
+    /// Appends `starts` as `build.rs` embeds it for a built-in pattern: a flag byte (none known),
+    /// then whether at the text's start, a count and the characters, as little-endian u32s.
+    pub fn encode(starts: Option<&Starts>, out: &mut Vec<u8>) {
+        let Some(s) = starts else {
+            out.push(0);
+            return;
+        };
+        out.extend([1, u8::from(s.at_text_start)]);
+        out.extend((s.chars.len() as u32).to_le_bytes());
+        for &c in &s.chars {
+            out.extend((c as u32).to_le_bytes());
+        }
+    }
+
+    /// What [`Starts::encode`] wrote at the start of `bytes`.
+    pub fn decode(bytes: &[u8]) -> Option<Starts> {
+        let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("four bytes"));
+        if bytes[0] == 0 {
+            return None;
+        }
+        let chars = (0..u32_at(2) as usize)
+            .map(|k| char::from_u32(u32_at(6 + 4 * k)).expect("a start character"))
+            .collect();
+        Some(Starts {
+            at_text_start: bytes[1] == 1,
+            chars,
+        })
+    }
+}
+
 /// Where every match of `hir` begins, when that is known and short: `None` for a pattern that can
 /// match the empty string, or whose matches can begin with a character of a large class.
 pub fn starts(hir: &Hir) -> Option<Starts> {
