@@ -21,7 +21,8 @@
 //!    letters, digits or CJK characters (`w.x` → `wx`, `Q Q` → `qq`, `微 信` → `微信`,
 //!    `v❤信` → `v信`). Clause punctuation (`，。！？；：、`), brackets and line breaks stay.
 //! 5. **Homophones of contact words** ([`WEI`], [`XIN`], [`KOU`]): a character that sounds like 微
-//!    followed by one that sounds like 信 (`薇信` `威芯` `维新`… but see [`NOT_WEIXIN`]) becomes `微信`;
+//!    followed by one that sounds like 信 (`薇信` `威芯` `维新`… but see [`NOT_WEIXIN`]; 微 itself only before 讯, 芯, x, or 心 with
+//!    nothing Chinese after it) becomes `微信`;
 //!    `v信`, `微x`, `薇x`, 信 spelled `xin` after a 微-sound (`薇 xin`) and 微 spelled `wei` before a
 //!    信-sound (`wei信`) too; `扣扣` `寇寇` become
 //!    `qq`; 支付宝 with a sound-alike middle ([`ZHI`], [`FU`]: `支伏宝`, `吱付宝`) becomes `支付宝`.
@@ -465,9 +466,14 @@ fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
             continue;
         }
         if wei {
-            // 微 itself only with 讯, 芯 or x: 稍微新一点, 轻微辛辣 are not WeChat
+            // 微 itself only with 讯, 芯 or x: 稍微新一点, 轻微辛辣 are not WeChat; with 心 only where
+            // nothing Chinese follows (加我微 心：abc), as 稍微心急 and 微心愿 are words
             let xin = if a == '微' {
                 matches!(b, '讯' | '芯' | 'x')
+                    || (b == '心'
+                        && cs
+                            .get(i + 2)
+                            .is_none_or(|c| !('\u{4E00}'..='\u{9FFF}').contains(&c.c)))
             } else {
                 b == 'x' || is_xin(b)
             };
@@ -551,6 +557,10 @@ mod tests {
     #[test]
     fn homophones_of_contact_words_fold_in_both_scripts() {
         assert_eq!(sk("加薇信"), "加微信");
+        // 微心 only where nothing Chinese follows
+        assert_eq!(sk("加我微 心：abc"), "加我微信:abc");
+        assert_eq!(sk("稍微心急"), "稍微心急");
+        assert_eq!(sk("一个微心愿"), "一个微心愿");
         assert_eq!(sk("加威芯"), "加微信");
         assert_eq!(sk("加我微訊"), "加我微信");
         assert_eq!(sk("加徽x"), "加微信");
