@@ -237,7 +237,7 @@ const CANTONESE: &[(char, char)] = &[
 ];
 
 /// A CJK ideograph (the unified blocks and their extensions, and the compatibility block).
-fn is_han(c: char) -> bool {
+pub(crate) fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
 }
 

@@ -37,7 +37,7 @@
 //! finding on the skeleton is reported at the exact characters of the original text: the span
 //! runs from the first to the last original character that went into the match.
 
-use crate::text::normalize::Normalized;
+use crate::text::normalize::{Normalized, is_han};
 use std::ops::Range;
 
 /// Chinese numerals in a row (separators between them allowed) that are read as digits.
@@ -470,10 +470,7 @@ fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
             // nothing Chinese follows (加我微 心：abc), as 稍微心急 and 微心愿 are words
             let xin = if a == '微' {
                 matches!(b, '讯' | '芯' | 'x')
-                    || (b == '心'
-                        && cs
-                            .get(i + 2)
-                            .is_none_or(|c| !('\u{4E00}'..='\u{9FFF}').contains(&c.c)))
+                    || (b == '心' && cs.get(i + 2).is_none_or(|c| !is_han(c.c)))
             } else {
                 b == 'x' || is_xin(b)
             };
