@@ -742,8 +742,8 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
         pack: pack.to_string(),
         level: level?,
         message: r.message.value.trim().to_string(),
-        explain: r.explain.value.trim_end().to_string(),
-        source: r.source.value.trim().to_string(),
+        explain: r.explain.value.trim_end().into(),
+        source: r.source.value.trim().into(),
         scenes,
         scope,
         view,
@@ -752,7 +752,7 @@ fn compile_rule(ctx: &mut Ctx, pack: &str, spanned: &Spanned<RawRule>) -> Option
         unless,
         defers_to: r.defers_to.iter().map(|d| d.value.clone()).collect(),
         kind: compiled_kind,
-        examples,
+        examples: examples.into(),
     })
 }
 

@@ -13,6 +13,7 @@ use crate::text::scene::Scene;
 use serde::Serialize;
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 pub use replace::Fix;
 
@@ -139,8 +140,9 @@ pub struct Rule {
     pub pack: String,
     pub level: Level,
     pub message: String,
-    pub explain: String,
-    pub source: String,
+    /// Shared: a rule is cloned for every linter and profile, and these are its long texts.
+    pub explain: Arc<str>,
+    pub source: Arc<str>,
     pub scenes: Option<Vec<Scene>>,
     pub scope: Scope,
     pub view: View,
@@ -153,7 +155,7 @@ pub struct Rule {
     /// run): two findings asking for the same change are one too many.
     pub defers_to: Vec<String>,
     pub kind: Kind,
-    pub examples: Examples,
+    pub examples: Arc<Examples>,
 }
 
 impl Rule {
