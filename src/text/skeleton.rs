@@ -498,6 +498,21 @@ fn fold_contact_words(mut cs: Vec<Ch>) -> Vec<Ch> {
                 continue;
             }
         }
+        // 付 spelled in pinyin: 支fu宝 (the 付 keeps the u's origin, as 微信 does its last letter's)
+        if is_zhi(a)
+            && b == 'f'
+            && cs.get(i + 2).is_some_and(|c| c.c == 'u')
+            && cs.get(i + 3).is_some_and(|c| c.c == '宝')
+        {
+            cs[i].c = '支';
+            cs[i + 1] = Ch {
+                c: '付',
+                origin: cs[i + 2].origin,
+            };
+            cs.remove(i + 2);
+            i += 3;
+            continue;
+        }
         // 支付宝 with its middle character swapped for a 付-sound: 支伏宝, 吱付宝
         if is_zhi(a) && is_fu(b) && cs.get(i + 2).is_some_and(|c| c.c == '宝') {
             cs[i].c = '支';
@@ -574,6 +589,10 @@ mod tests {
         assert_eq!(sk("转我支伏宝"), "转我支付宝");
         assert_eq!(sk("吱付寶"), "支付宝");
         assert_eq!(span("尾款转我支伏宝就行", "支付宝"), "支伏宝");
+        assert_eq!(sk("直接转我支fu宝"), "直接转我支付宝");
+        assert_eq!(span("直接转我支fu宝，便宜10块", "支付宝"), "支fu宝");
+        // not every f, u after 支 is 付
+        assert_eq!(sk("支fun宝"), "支fun宝");
         assert_eq!(sk("之前付款"), "之前付款");
     }
 
