@@ -382,9 +382,13 @@ impl Node {
     /// Every pattern list's patterns as the loader makes them; false when one cannot be.
     fn prepare(&mut self, lexicons: &BTreeMap<String, Vec<String>>) -> bool {
         match self {
-            Node::Seq(items) => items.iter_mut().all(|n| n.prepare(lexicons)),
+            Node::Seq(items) => {
+                numbers_as_text(items);
+                items.iter_mut().all(|n| n.prepare(lexicons))
+            }
             Node::Map(items) => items.iter_mut().all(|(k, v)| match (k, v) {
                 (Node::Str(key), Node::Seq(list)) if PATTERN_LISTS.contains(&key.as_str()) => {
+                    numbers_as_text(list);
                     list.iter_mut().all(|item| match item {
                         Node::Str(p) => prepared_pattern(p, lexicons).map(|s| *p = s).is_some(),
                         other => other.prepare(lexicons),
@@ -442,6 +446,21 @@ impl Node {
                 out.push('}');
             }
         }
+    }
+}
+
+/// Every list in a pack is a list of text (words, patterns, examples, ids), and the YAML loader reads
+/// an unquoted number in one as its text (`parties: [7-11, 711]`): the JSON form must say the same,
+/// or the embedded pack would not load.
+fn numbers_as_text(items: &mut [Node]) {
+    for item in items {
+        let text = match item {
+            Node::Int(i) => i.to_string(),
+            Node::UInt(u) => u.to_string(),
+            Node::Float(f) => f.to_string(),
+            _ => continue,
+        };
+        *item = Node::Str(text);
     }
 }
 
