@@ -25,7 +25,8 @@
 //!    nothing Chinese after it) becomes `微信`;
 //!    `v信`, `微x`, `薇x`, 信 spelled `xin` after a 微-sound (`薇 xin`) and 微 spelled `wei` before a
 //!    信-sound (`wei信`) too; `扣扣` `寇寇` become
-//!    `qq`; 支付宝 with a sound-alike middle ([`ZHI`], [`FU`]: `支伏宝`, `吱付宝`) becomes `支付宝`.
+//!    `qq`; 支付宝 with a sound-alike middle ([`ZHI`], [`FU`]: `支伏宝`, `吱付宝`) or with 付 spelled `fu`
+//!    (`支fu宝`) becomes `支付宝`.
 //!
 //! The homophone sets come from the same-pinyin table of pycorrector
 //! (`pycorrector/data/same_pinyin.txt`, <https://github.com/shibing624/pycorrector>, Apache-2.0),
